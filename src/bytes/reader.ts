@@ -1,0 +1,136 @@
+import { Malformed, Truncated } from './errors.js';
+
+/**
+ * The one bounded cursor every binary parser in tlspeek reads through.
+ * Reads past the end throw Truncated with the absolute offset and the field path;
+ * a length prefix becomes a sub-reader of exactly that many bytes (RFC 5246 §4.3 vectors).
+ */
+export class ByteReader {
+  readonly buf: Uint8Array;
+  /** Offset of buf[0] within the whole stream, for error messages and message offsets. */
+  readonly base: number;
+  readonly path: string;
+  private pos: number;
+  private readonly end: number;
+
+  constructor(buf: Uint8Array, base = 0, path = '', start = 0, end = buf.length) {
+    this.buf = buf;
+    this.base = base;
+    this.path = path;
+    this.pos = start;
+    this.end = end;
+  }
+
+  /** Absolute offset of the next byte. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  private need(n: number, what: string): void {
+    if (this.end - this.pos < n) {
+      throw new Truncated(n - (this.end - this.pos), this.offset, this.at(what));
+    }
+  }
+
+  private at(what: string): string {
+    if (!what) return this.path;
+    return this.path ? `${this.path}.${what}` : what;
+  }
+
+  u8(what = ''): number {
+    this.need(1, what);
+    return this.buf[this.pos++]!;
+  }
+  u16(what = ''): number {
+    this.need(2, what);
+    const b = this.buf;
+    const v = (b[this.pos]! << 8) | b[this.pos + 1]!;
+    this.pos += 2;
+    return v;
+  }
+  u24(what = ''): number {
+    this.need(3, what);
+    const b = this.buf;
+    const v = (b[this.pos]! << 16) | (b[this.pos + 1]! << 8) | b[this.pos + 2]!;
+    this.pos += 3;
+    return v;
+  }
+  u32(what = ''): number {
+    this.need(4, what);
+    const b = this.buf;
+    const v = (b[this.pos]! * 0x1000000) + ((b[this.pos + 1]! << 16) | (b[this.pos + 2]! << 8) | b[this.pos + 3]!);
+    this.pos += 4;
+    return v;
+  }
+
+  /** n raw bytes as a subarray (no copy). */
+  bytes(n: number, what = ''): Uint8Array {
+    this.need(n, what);
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  skip(n: number, what = ''): void {
+    this.need(n, what);
+    this.pos += n;
+  }
+
+  /** All remaining bytes. */
+  rest(): Uint8Array {
+    const out = this.buf.subarray(this.pos, this.end);
+    this.pos = this.end;
+    return out;
+  }
+
+  /** A reader over the next n bytes; this reader moves past them. */
+  sub(n: number, what = ''): ByteReader {
+    this.need(n, what);
+    const r = new ByteReader(this.buf, this.base, this.at(what), this.pos, this.pos + n);
+    this.pos += n;
+    return r;
+  }
+
+  vec8(what = ''): ByteReader {
+    return this.sub(this.u8(what ? `${what}.length` : 'length'), what);
+  }
+  vec16(what = ''): ByteReader {
+    return this.sub(this.u16(what ? `${what}.length` : 'length'), what);
+  }
+  vec24(what = ''): ByteReader {
+    return this.sub(this.u24(what ? `${what}.length` : 'length'), what);
+  }
+
+  /** Reads the rest as big-endian u16 values; an odd count is malformed. */
+  u16s(): number[] {
+    if (this.remaining % 2 !== 0) {
+      throw new Malformed(`length ${this.remaining} is not a multiple of 2`, this.offset, this.path);
+    }
+    const out: number[] = new Array(this.remaining / 2);
+    for (let i = 0; i < out.length; i++) out[i] = this.u16();
+    return out;
+  }
+
+  u8s(): number[] {
+    const out: number[] = new Array(this.remaining);
+    for (let i = 0; i < out.length; i++) out[i] = this.u8();
+    return out;
+  }
+
+  /** Requires the reader to be exhausted: a length prefix that promised less than what follows is malformed. */
+  expectEnd(what = ''): void {
+    if (this.pos !== this.end) {
+      throw new Malformed(`${this.end - this.pos} unexpected trailing byte(s)`, this.offset, this.at(what));
+    }
+  }
+
+  fail(message: string, what = ''): never {
+    throw new Malformed(message, this.offset, this.at(what));
+  }
+}

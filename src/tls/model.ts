@@ -1,0 +1,281 @@
+// The decoded-connection model: plain, JSON-serialisable data shared by replay,
+// proxy, rules, diff and every renderer. `--json` prints exactly these objects
+// (schema/connection.schema.json). Code points are {code, name} objects that the
+// registries intern; nothing here is a class instance.
+
+export interface CodePoint {
+  readonly code: number;
+  /** IANA name; "GREASE" for RFC 8701 values; "unknown (0x…)" otherwise. */
+  readonly name: string;
+}
+
+export type Role = 'client' | 'server';
+
+/** An extension as it appeared on the wire, in order. */
+export interface Extension extends CodePoint {
+  /** Length of extension_data. */
+  readonly length: number;
+  /** Set when extension_data did not parse; the hello is still reported. */
+  error?: string;
+}
+
+export interface KeyShareEntry {
+  group: CodePoint;
+  keyLength: number;
+}
+
+/** Decoded extension values common to the hellos (present only when the extension was). */
+export interface HelloExtensionValues {
+  serverName?: string;
+  alpn?: string[];
+  supportedGroups?: CodePoint[];
+  ecPointFormats?: CodePoint[];
+  signatureAlgorithms?: CodePoint[];
+  signatureAlgorithmsCert?: CodePoint[];
+  /** status_request (RFC 6066 §8): status_type, 1 = ocsp. */
+  statusRequest?: { type: number };
+  pskKeyExchangeModes?: CodePoint[];
+  sessionTicket?: { length: number };
+  extendedMasterSecret?: boolean;
+  renegotiationInfo?: { length: number };
+  encryptThenMac?: boolean;
+  padding?: { length: number };
+  recordSizeLimit?: number;
+  compressCertificate?: CodePoint[];
+  cookie?: { length: number };
+  certificateAuthorities?: string[];
+  postHandshakeAuth?: boolean;
+  earlyData?: boolean;
+  heartbeat?: { mode: number };
+  signedCertificateTimestamp?: { length: number };
+  encryptedClientHello?: { length: number };
+}
+
+export interface ClientHello extends HelloExtensionValues {
+  /** legacy_version (client_version before TLS 1.3). */
+  version: CodePoint;
+  random: string;
+  sessionIdLength: number;
+  cipherSuites: CodePoint[];
+  compressionMethods: CodePoint[];
+  extensions: Extension[];
+  supportedVersions?: CodePoint[];
+  keyShares?: KeyShareEntry[];
+  preSharedKey?: { identities: number };
+  /** Set when the hello came in SSLv2 record format (RFC 5246 appendix E.2). */
+  sslv2?: boolean;
+  /** SSLv2 24-bit cipher specs, for an SSLv2-format hello. */
+  cipherSpecs?: CodePoint[];
+}
+
+export interface ServerHello extends HelloExtensionValues {
+  /** legacy_version (server_version before TLS 1.3). */
+  version: CodePoint;
+  /** The version in force: supported_versions if present (TLS 1.3), else version. */
+  selectedVersion: CodePoint;
+  random: string;
+  sessionIdLength: number;
+  cipherSuite: CodePoint;
+  compressionMethod: CodePoint;
+  extensions: Extension[];
+  /** RFC 8446 §4.1.3: a ServerHello whose random is the SHA-256 of "HelloRetryRequest". */
+  helloRetryRequest: boolean;
+  keyShare?: KeyShareEntry;
+  /** HelloRetryRequest key_share: the group the server asks for. */
+  selectedGroup?: CodePoint;
+  preSharedKey?: { selectedIdentity: number };
+  sslv2?: boolean;
+  cipherSpecs?: CodePoint[];
+}
+
+export interface PublicKeyInfo {
+  /** rsa, rsa-pss, ec, ed25519, ed448, x25519, x448, dsa, dh, or the OID's name. */
+  algorithm: string;
+  oid: string;
+  bits?: number;
+  curve?: string;
+  /** RSASSA-PSS parameters from the SubjectPublicKeyInfo (RFC 4055 §3.1). */
+  pss?: { hash: string; mgf1Hash: string; saltLength: number };
+}
+
+export interface CertInfo {
+  /** RFC 4514 string: last RDN first, e.g. "CN=example.com,O=Example,C=US". */
+  subject: string;
+  issuer: string;
+  /** Hex of the DER INTEGER content (a leading 00 is kept, as on the wire). */
+  serial: string;
+  /** ISO 8601 UTC. */
+  notBefore: string;
+  notAfter: string;
+  publicKey: PublicKeyInfo;
+  signatureAlgorithm: { oid: string; name: string };
+  /** "DNS:…", "IP:…", "email:…", "URI:…", other forms by name. */
+  san?: string[];
+  keyUsage?: string[];
+  /** Names such as serverAuth, clientAuth, or the OID when unknown. */
+  extKeyUsage?: string[];
+  basicConstraints?: { ca: boolean; pathLength?: number };
+  /** Subject equals issuer and the signature verifies with the certificate's own key. */
+  selfSigned: boolean;
+  sha256: string;
+  /** DER length in bytes. */
+  length: number;
+  /** Set when the certificate did not parse; the other fields then hold what could be read. */
+  error?: string;
+}
+
+export interface ServerKeyExchange {
+  /** From the negotiated cipher suite: ecdhe, dhe, rsa (export), psk, ecdhe_psk, dhe_psk, rsa_psk, srp, unknown. */
+  kind: string;
+  length: number;
+  curveType?: CodePoint;
+  group?: CodePoint;
+  publicKeyLength?: number;
+  dhPrimeBits?: number;
+  dhGenerator?: string;
+  dhPublicKeyLength?: number;
+  rsaModulusBits?: number;
+  rsaExponent?: string;
+  pskIdentityHintLength?: number;
+  /** TLS 1.2 SignatureAndHashAlgorithm; absent before TLS 1.2. */
+  signatureAlgorithm?: CodePoint;
+  signatureLength?: number;
+}
+
+export interface CertificateRequest {
+  certificateTypes: CodePoint[];
+  /** TLS 1.2 supported_signature_algorithms, in server preference order; absent before 1.2. */
+  signatureAlgorithms?: CodePoint[];
+  /** Distinguished names as RFC 4514 strings. */
+  certificateAuthorities: string[];
+}
+
+export interface CertificateVerify {
+  signatureAlgorithm?: CodePoint;
+  signatureLength: number;
+}
+
+export interface ClientKeyExchange {
+  /** rsa (encrypted premaster), ecdh (point), dh (public value), psk…, unknown. */
+  kind: string;
+  length: number;
+}
+
+export interface NewSessionTicket {
+  lifetime: number;
+  ticketLength: number;
+}
+
+export interface CertificateStatus {
+  /** status_type: 1 = ocsp. */
+  type: number;
+  length: number;
+  /** OCSPResponseStatus name (RFC 6960 §4.2.1), e.g. successful. */
+  responseStatus?: string;
+}
+
+export interface Alert {
+  from: Role;
+  /** null when the alert was encrypted. */
+  level: CodePoint | null;
+  description: CodePoint | null;
+  encrypted: boolean;
+  /** The last handshake message seen (either side) before it, e.g. "certificate_request". */
+  after?: string;
+  offset: number;
+  packet?: number;
+  time?: string;
+}
+
+/** One line of the message ladder. */
+export interface LadderEntry {
+  from: Role;
+  /** Record content type: handshake, change_cipher_spec, alert, application_data, heartbeat, sslv2. */
+  record: string;
+  /** Handshake (or SSLv2) message type; absent for non-handshake records. */
+  type?: CodePoint;
+  /** Message length (handshake body, or record length for other records). */
+  length: number;
+  /** Offset of the message (or record) in this direction's TCP stream. */
+  offset: number;
+  encrypted?: boolean;
+  /** Short summary for the text ladder, e.g. "TLS 1.2, 17 suites, SNI example.com". */
+  summary?: string;
+  packet?: number;
+  time?: string;
+}
+
+export interface DirectionStats {
+  /** TCP payload bytes seen in this direction. */
+  bytes: number;
+  /** Bytes before the first TLS record (STARTTLS, CONNECT, SOCKS preambles). */
+  preambleBytes: number;
+  /** Records by content type name (TLS) or "sslv2". */
+  records: Record<string, number>;
+  /** Records and bytes after this direction went encrypted. */
+  encryptedRecords: number;
+  encryptedBytes: number;
+  /** Whether this direction switched to encrypted records (after ChangeCipherSpec, or TLS 1.3 ServerHello). */
+  encrypted: boolean;
+}
+
+export interface ConnectionError {
+  from?: Role;
+  offset?: number;
+  packet?: number;
+  message: string;
+}
+
+export interface Finding {
+  id: string;
+  severity: 'error' | 'warning' | 'info';
+  title: string;
+  detail: string;
+  fix?: string;
+  refs?: string[];
+}
+
+export interface Connection {
+  source: 'replay' | 'proxy';
+  /** 1-based connection number within its capture file or proxy run. */
+  id: number;
+  file?: string;
+  /** "ip:port", IPv6 as "[addr]:port". */
+  client: string;
+  server: string;
+  /** ISO 8601 of the first and last packet/byte. */
+  startTime?: string;
+  endTime?: string;
+  /** TLS was recognised in at least one direction. */
+  tls: boolean;
+  /** What the stream looked like when it was not TLS (e.g. "HTTP request"). */
+  notTls?: string;
+  /** The version in force: ServerHello selected version, else the hello's. */
+  version?: CodePoint;
+  clientHello?: ClientHello;
+  serverHello?: ServerHello;
+  /** Further hellos: the second ClientHello after a HelloRetryRequest, duplicates, plaintext renegotiation. */
+  additionalClientHellos?: ClientHello[];
+  additionalServerHellos?: ServerHello[];
+  /** The server's chain, in the order sent; present when a Certificate message was seen. */
+  certificates?: CertInfo[];
+  certificateStatus?: CertificateStatus;
+  serverKeyExchange?: ServerKeyExchange;
+  certificateRequest?: CertificateRequest;
+  /** The client's chain; [] when the client answered with an empty Certificate. */
+  clientCertificates?: CertInfo[];
+  clientKeyExchange?: ClientKeyExchange;
+  certificateVerify?: CertificateVerify;
+  newSessionTicket?: NewSessionTicket;
+  alerts: Alert[];
+  messages: LadderEntry[];
+  /** Ladder entries not kept because of the cap. */
+  messagesDropped?: number;
+  stats: { client: DirectionStats; server: DirectionStats };
+  /** The handshake ran to the end: both sides went encrypted and no fatal alert came. */
+  complete: boolean;
+  /** Bytes missing from the capture (TCP gaps), per direction. */
+  gaps?: { client: number; server: number };
+  errors: ConnectionError[];
+  findings?: Finding[];
+}

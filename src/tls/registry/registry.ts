@@ -1,0 +1,64 @@
+import type { CodePoint } from '../model.js';
+
+/**
+ * A code-point registry: the IANA data plus how to name what is not in it.
+ * Lookups return interned, frozen CodePoint objects, so a decoded hello of
+ * thirty cipher suites allocates nothing for their names.
+ */
+export interface Registry {
+  /** Human name of the registry, for errors ("cipher suite"). */
+  readonly title: string;
+  readonly names: Readonly<Record<number, string>>;
+  /** Which GREASE shape applies (RFC 8701), if any. */
+  readonly grease?: 'u16' | 'u8';
+  /** Hex digits for unknown values: 2 for one-byte code points, 4 for two, 6 for SSLv2 cipher specs. */
+  readonly width?: 2 | 4 | 6;
+}
+
+const interned = new WeakMap<Registry, Map<number, CodePoint>>();
+
+/** RFC 8701 §2: 0x0A0A, 0x1A1A, ... 0xFAFA. */
+export function isGrease16(code: number): boolean {
+  return (code & 0x0f0f) === 0x0a0a && code >> 8 === (code & 0xff);
+}
+
+/** RFC 8701 §2: single-byte GREASE values (psk_key_exchange_modes): 0x0B, 0x2A, 0x49, ... 0xEA. */
+export function isGrease8(code: number): boolean {
+  return code <= 0xff && (code - 0x0b) % 0x1f === 0;
+}
+
+export function isGrease(registry: Registry, code: number): boolean {
+  if (registry.grease === 'u16') return isGrease16(code);
+  if (registry.grease === 'u8') return isGrease8(code);
+  return false;
+}
+
+export function hex(code: number, width = 4): string {
+  return `0x${code.toString(16).padStart(width, '0')}`;
+}
+
+export function nameOf(registry: Registry, code: number): string {
+  const known = registry.names[code];
+  if (known !== undefined) return known;
+  if (isGrease(registry, code)) return 'GREASE';
+  return `unknown (${hex(code, registry.width ?? 4)})`;
+}
+
+export function codePoint(registry: Registry, code: number): CodePoint {
+  let cache = interned.get(registry);
+  if (!cache) {
+    cache = new Map();
+    interned.set(registry, cache);
+  }
+  let cp = cache.get(code);
+  if (!cp) {
+    cp = Object.freeze({ code, name: nameOf(registry, code) });
+    // Unknown values are not cached beyond a bound, so hostile input cannot grow the map without limit.
+    if (cache.size < 4096 || registry.names[code] !== undefined) cache.set(code, cp);
+  }
+  return cp;
+}
+
+export function codePoints(registry: Registry, codes: readonly number[]): CodePoint[] {
+  return codes.map((c) => codePoint(registry, c));
+}
