@@ -69,6 +69,11 @@ export class ByteReader {
     return v;
   }
 
+  /** The byte `at` positions ahead, without moving; undefined past the end. */
+  peek(at = 0): number | undefined {
+    return this.pos + at < this.end ? this.buf[this.pos + at] : undefined;
+  }
+
   /** n raw bytes as a subarray (no copy). */
   bytes(n: number, what = ''): Uint8Array {
     this.need(n, what);
@@ -80,6 +85,11 @@ export class ByteReader {
   skip(n: number, what = ''): void {
     this.need(n, what);
     this.pos += n;
+  }
+
+  /** An independent reader over the same remaining bytes, for trying one reading and falling back to another. */
+  fork(): ByteReader {
+    return new ByteReader(this.buf, this.base, this.path, this.pos, this.end);
   }
 
   /** All remaining bytes. */

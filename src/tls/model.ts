@@ -83,7 +83,8 @@ export interface ServerHello extends HelloExtensionValues {
   keyShare?: KeyShareEntry;
   /** HelloRetryRequest key_share: the group the server asks for. */
   selectedGroup?: CodePoint;
-  preSharedKey?: { selectedIdentity: number };
+  /** pre_shared_key: the index of the identity the server accepted. */
+  selectedIdentity?: number;
   sslv2?: boolean;
   cipherSpecs?: CodePoint[];
 }

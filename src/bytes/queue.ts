@@ -1,0 +1,91 @@
+/**
+ * A FIFO of byte chunks that remembers each chunk's offset in its stream.
+ * Handshake messages span records and records span TCP segments; the queue lets
+ * us take exactly one message out without copying when it sits in one chunk.
+ */
+export class ByteQueue {
+  private chunks: Uint8Array[] = [];
+  private offsets: number[] = [];
+  private head = 0;
+  /** Bytes already consumed from chunks[head]. */
+  private headPos = 0;
+  private total = 0;
+
+  get length(): number {
+    return this.total;
+  }
+
+  /** Stream offset of the next byte, or undefined when empty. */
+  get offset(): number | undefined {
+    return this.total === 0 ? undefined : this.offsets[this.head]! + this.headPos;
+  }
+
+  push(chunk: Uint8Array, offset: number): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.offsets.push(offset);
+    this.total += chunk.length;
+  }
+
+  /** Byte at position i from the front (i < length). */
+  at(i: number): number {
+    let idx = this.head;
+    let pos = this.headPos + i;
+    while (pos >= this.chunks[idx]!.length) {
+      pos -= this.chunks[idx]!.length;
+      idx++;
+    }
+    return this.chunks[idx]![pos]!;
+  }
+
+  /** Removes and returns the first n bytes (n <= length). */
+  take(n: number): Uint8Array {
+    const first = this.chunks[this.head]!;
+    if (first.length - this.headPos >= n) {
+      const out = first.subarray(this.headPos, this.headPos + n);
+      this.drop(n);
+      return out;
+    }
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[this.head]!;
+      const part = Math.min(c.length - this.headPos, n - filled);
+      out.set(c.subarray(this.headPos, this.headPos + part), filled);
+      filled += part;
+      this.drop(part);
+    }
+    return out;
+  }
+
+  /** Discards the first n bytes (n <= length). */
+  drop(n: number): void {
+    this.total -= n;
+    while (n > 0) {
+      const c = this.chunks[this.head]!;
+      const avail = c.length - this.headPos;
+      if (n < avail) {
+        this.headPos += n;
+        return;
+      }
+      n -= avail;
+      this.head++;
+      this.headPos = 0;
+    }
+    if (this.head > 64 || this.total === 0) this.compact();
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.offsets = [];
+    this.head = 0;
+    this.headPos = 0;
+    this.total = 0;
+  }
+
+  private compact(): void {
+    this.chunks = this.chunks.slice(this.head);
+    this.offsets = this.offsets.slice(this.head);
+    this.head = 0;
+  }
+}
