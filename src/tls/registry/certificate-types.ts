@@ -23,7 +23,11 @@ const CLIENT_CERT_TYPES = {
   68: 'gost_sign512',
 } as const;
 
-export const CLIENT_CERTIFICATE_TYPES: Registry = { title: 'client certificate type', names: CLIENT_CERT_TYPES, width: 2 };
+export const CLIENT_CERTIFICATE_TYPES: Registry = {
+  title: 'client certificate type',
+  names: CLIENT_CERT_TYPES,
+  width: 2,
+};
 
 const STATUS_TYPES = {
   1: 'ocsp',

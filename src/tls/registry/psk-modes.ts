@@ -12,7 +12,12 @@ const PSK_MODES = {
   1: 'psk_dhe_ke',
 } as const;
 
-export const PSK_KEY_EXCHANGE_MODES: Registry = { title: 'PSK key exchange mode', names: PSK_MODES, grease: 'u8', width: 2 };
+export const PSK_KEY_EXCHANGE_MODES: Registry = {
+  title: 'PSK key exchange mode',
+  names: PSK_MODES,
+  grease: 'u8',
+  width: 2,
+};
 
 const HEARTBEAT = {
   1: 'peer_allowed_to_send',

@@ -2,8 +2,9 @@
 // Source: RFC 6101 (SSL 3.0), RFC 2246/4346/5246/8446 (TLS 1.0-1.3), RFC 4347/6347/9147 (DTLS 1.0/1.2/1.3),
 //   draft-ietf-tls-tls13-14..28 (0x7f0e-0x7f1c, 0x7f00 + draft number), SSL 2.0 (0x0002), and the
 //   non-standard values Wireshark 4.0.17 knows (`tshark -G values`, tls.handshake.version): Facebook's
-//   TLS 1.3 drafts (0xfb17, 0xfb1a), OpenSSL's pre-0.9.8f DTLS (0x0100) and GM/T 0024 GMTLS (0x0101). There is no IANA registry
-//   for versions. Taken 2026-11-26. GREASE (RFC 8701) is handled by the registry lookup.
+//   TLS 1.3 drafts (0xfb17, 0xfb1a), OpenSSL's pre-0.9.8f DTLS (0x0100) and GM/T 0024 GMTLS
+//   (0x0101). There is no IANA registry for versions. Taken 2026-11-26. GREASE (RFC 8701) is handled
+//   by the registry lookup.
 
 import type { Registry } from './registry.js';
 
