@@ -284,7 +284,7 @@ export class TlsSession {
    * gap or a mid-stream capture: hold bytes until we know where the first record begins.
    */
   private locate(side: Side, d: Direction, chunk: Uint8Array): void {
-    d.scan.push(chunk, d.offset + d.scan.length);
+    d.scan.push(new Uint8Array(chunk), d.offset + d.scan.length);
     const q = d.scan;
     const found = d.mode === 'start' ? this.startKind(q) : d.mode === 'preamble' ? this.findHello(q, d) : this.findBoundary(q, d);
     if (found === 'wait') {
@@ -389,14 +389,14 @@ export class TlsSession {
       }
       const take = Math.min(d.recordRemaining, n - i);
       const piece = chunk.subarray(i, i + take);
+      // Copies: the caller's buffers are only lent for the duration of feed().
       if (d.toHandshake) {
-        if (!d.handshakeDesync) d.handshake.push(piece, d.offset);
+        if (!d.handshakeDesync) d.handshake.push(new Uint8Array(piece), d.offset);
       } else if (d.body) {
-        d.body.push(piece);
+        d.body.push(new Uint8Array(piece));
       }
       i += take;
       this.skipRecordBytes(d, take);
-      if (d.toHandshake && !d.handshakeDesync) this.handshakeMessages(side, d);
       if (d.recordRemaining === 0) this.finishRecord(side, d);
     }
   }
@@ -490,6 +490,8 @@ export class TlsSession {
     if (d.toHandshake) {
       d.toHandshake = false;
       if (d.recordLength === 0) this.error(side, d.headerOffset, 'empty handshake record (RFC 5246 §6.2.1 forbids it)');
+      // A record is the unit a TLS stack acts on: messages complete when their record does.
+      if (!d.handshakeDesync) this.handshakeMessages(side, d);
       return;
     }
     if (!body) return;
@@ -684,7 +686,7 @@ export class TlsSession {
         continue;
       }
       const take = Math.min(d.recordRemaining, chunk.length - i);
-      if (d.body) d.body.push(chunk.subarray(i, i + take));
+      if (d.body) d.body.push(new Uint8Array(chunk.subarray(i, i + take)));
       i += take;
       this.skipRecordBytes(d, take);
       if (d.recordRemaining > 0) continue;

@@ -1,0 +1,49 @@
+import type { Argv, CommandModule } from 'yargs';
+import { runReplayCommand, type ReplayCommandOptions } from '../../app/replay-command.js';
+import type { ColorChoice } from '../../report/style.js';
+import type { Io } from '../io.js';
+
+interface ReplayArgs {
+  files: string[];
+  json: boolean;
+  host?: string;
+  port?: number;
+  connection?: number;
+  color: ColorChoice;
+  verbose: boolean;
+  progress: boolean;
+}
+
+export function replayCommand(io: Io, setExit: (code: number) => void): CommandModule<object, ReplayArgs> {
+  return {
+    command: 'replay <files..>',
+    describe: 'Decode every TLS handshake in pcap/pcapng capture files',
+    builder: (y) =>
+      (y as Argv<object>)
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'pcap or pcapng files (tcpdump -w, Wireshark, dumpcap)' })
+        .option('json', { type: 'boolean', default: false, describe: 'JSON Lines: one object per connection (schema/connection.schema.json)' })
+        .option('host', { type: 'string', describe: 'only connections with this address (either end) or SNI' })
+        .option('port', { type: 'number', describe: 'only connections with this port (either end)' })
+        .option('connection', { alias: 'n', type: 'number', describe: 'only connection number N of each file' })
+        .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as ColorChoice, describe: 'colour in text output' })
+        .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every list in full' })
+        .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr for large files (terminal only)' })
+        .example('$0 replay captures/apache-mtls-pss-default.pcap', 'the handshake ladder, CertificateRequest and certificates')
+        .example('$0 replay --json dump.pcapng > handshakes.jsonl', 'JSON Lines for scripts (jq, diff)')
+        .example("$0 replay --host 10.0.0.5 --port 443 big.pcap", 'only the connections to one server') as unknown as Argv<ReplayArgs>,
+    handler: async (argv) => {
+      const opts: ReplayCommandOptions = {
+        files: argv.files,
+        json: argv.json,
+        filter: {},
+        color: argv.color,
+        verbose: argv.verbose,
+        progress: argv.progress,
+      };
+      if (argv.host !== undefined) opts.filter.host = argv.host;
+      if (argv.port !== undefined) opts.filter.port = argv.port;
+      if (argv.connection !== undefined) opts.filter.connection = argv.connection;
+      setExit(await runReplayCommand(opts, io));
+    },
+  };
+}

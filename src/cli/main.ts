@@ -1,0 +1,45 @@
+// The command line: yargs in, use cases out. Nothing else in src/ imports this.
+import yargs from 'yargs';
+import { readFileSync } from 'node:fs';
+import { replayCommand } from './commands/replay.js';
+import { UsageError } from './errors.js';
+import { processIo, type Io } from './io.js';
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI and resolves with the exit status. */
+export async function main(args: string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const cli = yargs(args)
+    .scriptName('tlspeek')
+    .usage('$0 <command> [options]\n\nA passive TLS handshake analyzer: see why mutual TLS fails, byte by byte.')
+    .command(replayCommand(io, setExit))
+    .demandCommand(1, 'Name a command: replay')
+    .strict()
+    .recommendCommands()
+    .version(version())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns ?? 80))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err.write(`${await cli.getHelp()}\n\ntlspeek: ${e.message}\n`);
+      return 2;
+    }
+    io.err.write(`tlspeek: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  return exitCode;
+}
