@@ -1,0 +1,281 @@
+// Streaming pcapng reader (draft-ietf-opsawg-pcapng). Our own, because the only npm candidate
+// crashes on files written by editcap/tshark (see /work/shared/LIBRARIES.md §2).
+// Blocks are parsed in place from 1 MiB read chunks; only a block straddling two chunks is copied.
+import { createReadStream } from 'node:fs';
+import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
+import { DEFAULT_TSRESOL, splitTimestamp, tsResolution, type TsResolution } from './timestamp.js';
+
+/** Largest block we buffer. Packet blocks are bounded by snaplen (<= 256 KiB in practice); this leaves room for big NRB/DSB/custom blocks. */
+export const PCAPNG_MAX_BLOCK = 64 * 1024 * 1024;
+
+const SHB = 0x0a0d0d0a;
+const IDB = 1;
+const PB = 2; // obsolete Packet Block (pcapng §Appendix A)
+const SPB = 3;
+const EPB = 6;
+const BOM = 0x1a2b3c4d;
+const OPT_ENDOFOPT = 0;
+const IF_TSRESOL = 9;
+const IF_TSOFFSET = 14;
+
+const BLOCK_NAMES: Record<number, string> = {
+  [SHB]: 'SHB', [IDB]: 'IDB', [PB]: 'PB', [SPB]: 'SPB', 4: 'NRB', 5: 'ISB', [EPB]: 'EPB',
+  0x0a: 'DSB', 0xbad: 'custom', 0x40000bad: 'custom',
+};
+
+export function blockName(type: number): string {
+  const hex = `0x${type.toString(16).padStart(8, '0')}`;
+  const name = BLOCK_NAMES[type];
+  return name ? `${name} ${hex}` : `type ${hex}`;
+}
+
+interface Iface {
+  linkType: number;
+  snaplen: number;
+  res: TsResolution;
+  /** if_tsoffset: seconds added to every timestamp of this interface. */
+  tsOffset: number;
+}
+
+/** Thrown inside the block loop; readPcapng turns it into a CaptureError (first block) or a warning. */
+class BlockError extends Error {}
+
+class PcapngParser {
+  private le = true;
+  private sectionSeen = false;
+  private ifaces: Iface[] = [];
+  private parts: Buffer[] = [];
+  private partsLen = 0;
+  private need = 12;
+  /** File offset of the first unparsed byte. */
+  offset = 0;
+  packets = 0;
+  private readonly ts: [number, number] = [0, 0];
+  private unknownIfaceWarned = false;
+
+  constructor(private readonly ctx: FormatContext) {}
+
+  private u16(b: Buffer, i: number): number {
+    return this.le ? b[i]! | (b[i + 1]! << 8) : (b[i]! << 8) | b[i + 1]!;
+  }
+  private u32(b: Buffer, i: number): number {
+    return this.le
+      ? (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16)) + b[i + 3]! * 0x1000000
+      : b[i]! * 0x1000000 + ((b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!);
+  }
+
+  /** Feeds one chunk; returns the bytes that remain unparsed (kept for the next chunk). */
+  push(chunk: Buffer): void {
+    let buf: Buffer;
+    if (this.partsLen === 0) {
+      buf = chunk;
+    } else {
+      this.parts.push(chunk);
+      this.partsLen += chunk.length;
+      if (this.partsLen < this.need) return;
+      buf = Buffer.concat(this.parts, this.partsLen);
+      this.parts = [];
+      this.partsLen = 0;
+    }
+    let pos = 0;
+    const end = buf.length;
+    for (;;) {
+      const avail = end - pos;
+      if (avail < 12) {
+        this.need = 12;
+        break;
+      }
+      let type = this.u32(buf, pos);
+      if (type === SHB) {
+        // The SHB type is a palindrome; its byte-order magic decides how to read its length (§4.1).
+        const bom = buf.readUInt32BE(pos + 8);
+        if (bom === BOM) this.le = false;
+        else if (bom === 0x4d3c2b1a) this.le = true;
+        else this.fail(pos, type, `bad byte-order magic 0x${bom.toString(16).padStart(8, '0')}`);
+        type = SHB;
+      } else if (!this.sectionSeen) {
+        this.fail(pos, type, 'the file does not start with a Section Header Block');
+      }
+      const len = this.u32(buf, pos + 4);
+      if (len % 4 !== 0) this.fail(pos, type, `total length ${len} is not a multiple of 4`);
+      if (len < 12) this.fail(pos, type, `total length ${len} is below the minimum of 12`);
+      if (len > PCAPNG_MAX_BLOCK) this.fail(pos, type, `total length ${len} exceeds the limit of ${PCAPNG_MAX_BLOCK}`);
+      if (this.offset + len > this.ctx.fileSize) {
+        const left = this.ctx.fileSize - this.offset;
+        throw new Truncation(
+          `capture truncated after ${this.packets} packets (${left} bytes left over: ` +
+            `${blockName(type)} at offset ${this.offset} claims ${len} bytes)`,
+        );
+      }
+      if (avail < len) {
+        this.need = len;
+        break;
+      }
+      const trailer = this.u32(buf, pos + len - 4);
+      if (trailer !== len) this.fail(pos, type, `trailing total length ${trailer} differs from the leading ${len}`);
+      this.block(buf, pos, type, len);
+      pos += len;
+      this.offset += len;
+    }
+    if (pos < end) {
+      this.parts = [buf.subarray(pos)];
+      this.partsLen = end - pos;
+    }
+  }
+
+  /** Bytes received but not parsed (at end of file: a truncated tail). */
+  get leftover(): number {
+    return this.partsLen;
+  }
+
+  private fail(pos: number, type: number, why: string): never {
+    void pos;
+    throw new BlockError(`corrupt pcapng block at offset ${this.offset} (${blockName(type)}): ${why}`);
+  }
+
+  private block(b: Buffer, pos: number, type: number, len: number): void {
+    switch (type) {
+      case EPB: {
+        if (len < 32) this.fail(pos, type, `total length ${len} is below the EPB minimum of 32`);
+        const ifId = this.u32(b, pos + 8);
+        const caplen = this.u32(b, pos + 20);
+        if (caplen > len - 32) this.fail(pos, type, `captured length ${caplen} exceeds the block (${len} bytes)`);
+        this.emit(b, ifId, this.u32(b, pos + 12), this.u32(b, pos + 16), caplen, this.u32(b, pos + 24), pos + 28);
+        return;
+      }
+      case SPB: {
+        if (len < 16) this.fail(pos, type, `total length ${len} is below the SPB minimum of 16`);
+        // §4.4: SPB data is min(original length, snaplen of interface 0); it has no timestamp.
+        const origLen = this.u32(b, pos + 8);
+        const snap = this.ifaces[0]?.snaplen || Infinity;
+        const caplen = Math.min(origLen, snap, len - 16);
+        this.emitRaw(b, 0, 0, 0, caplen, origLen, pos + 12, true);
+        return;
+      }
+      case PB: {
+        if (len < 32) this.fail(pos, type, `total length ${len} is below the PB minimum of 32`);
+        const ifId = this.u16(b, pos + 8);
+        const caplen = this.u32(b, pos + 20);
+        if (caplen > len - 32) this.fail(pos, type, `captured length ${caplen} exceeds the block (${len} bytes)`);
+        this.emit(b, ifId, this.u32(b, pos + 12), this.u32(b, pos + 16), caplen, this.u32(b, pos + 24), pos + 28);
+        return;
+      }
+      case IDB:
+        this.interfaceBlock(b, pos, len);
+        return;
+      case SHB: {
+        if (len < 28) this.fail(pos, type, `total length ${len} is below the SHB minimum of 28`);
+        const major = this.u16(b, pos + 12);
+        if (major !== 1) this.fail(pos, type, `unsupported pcapng major version ${major}`);
+        // §4.1: each section has its own interfaces and byte order.
+        this.sectionSeen = true;
+        this.ifaces = [];
+        return;
+      }
+      default:
+        return; // NRB, ISB, DSB, custom and unknown blocks carry no packets for us
+    }
+  }
+
+  private interfaceBlock(b: Buffer, pos: number, len: number): void {
+    if (len < 20) this.fail(pos, IDB, `total length ${len} is below the IDB minimum of 20`);
+    const iface: Iface = { linkType: this.u16(b, pos + 8), snaplen: this.u32(b, pos + 12), res: DEFAULT_TSRESOL, tsOffset: 0 };
+    // §3.5 options: code u16, length u16, value padded to 32 bits, up to opt_endofopt.
+    let o = pos + 16;
+    const end = pos + len - 4;
+    while (o + 4 <= end) {
+      const code = this.u16(b, o);
+      const olen = this.u16(b, o + 2);
+      if (code === OPT_ENDOFOPT) break;
+      if (o + 4 + olen > end) {
+        this.ctx.sink.warning(`${this.ctx.path}: IDB at offset ${this.offset}: option ${code} overruns the block; ignoring the remaining options`);
+        break;
+      }
+      if (code === IF_TSRESOL && olen >= 1) iface.res = tsResolution(b[o + 4]!);
+      else if (code === IF_TSOFFSET && olen >= 8) {
+        const lo = this.u32(b, this.le ? o + 4 : o + 8);
+        const hi = this.u32(b, this.le ? o + 8 : o + 4);
+        iface.tsOffset = (hi | 0) * 4294967296 + lo; // signed 64-bit seconds
+      }
+      o += 4 + ((olen + 3) & ~3);
+    }
+    this.ifaces.push(iface);
+    this.ctx.onLinkType(iface.linkType);
+  }
+
+  private emit(b: Buffer, ifId: number, tsHigh: number, tsLow: number, caplen: number, origLen: number, at: number): void {
+    this.emitRaw(b, ifId, tsHigh, tsLow, caplen, origLen, at, false);
+  }
+
+  private emitRaw(b: Buffer, ifId: number, tsHigh: number, tsLow: number, caplen: number, origLen: number, at: number, noTs: boolean): void {
+    this.packets++;
+    const iface = this.ifaces[ifId];
+    if (!iface) {
+      if (!this.unknownIfaceWarned) {
+        this.unknownIfaceWarned = true;
+        this.ctx.sink.warning(`${this.ctx.path}: packet ${this.packets} at offset ${this.offset} refers to interface ${ifId}, which has no IDB; such packets are skipped`);
+      }
+      return;
+    }
+    let sec = 0;
+    let nsec = 0;
+    if (!noTs) {
+      splitTimestamp(tsHigh, tsLow, iface.res, this.ts);
+      sec = this.ts[0] + iface.tsOffset;
+      nsec = this.ts[1];
+    }
+    const p: CapturedPacket = {
+      index: this.packets, sec, nsec, linkType: iface.linkType, caplen, origLen, data: b.subarray(at, at + caplen),
+    };
+    this.ctx.sink.packet(p);
+  }
+}
+
+/** A block that would extend past the end of the file: the file was cut. */
+class Truncation extends Error {}
+
+export function readPcapng(ctx: FormatContext): Promise<FormatResult> {
+  return new Promise<FormatResult>((resolve, reject) => {
+    const file = createReadStream(ctx.path, { highWaterMark: ctx.highWaterMark });
+    const parser = new PcapngParser(ctx);
+    let bytesRead = 0;
+    let settled = false;
+    const finish = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      file.destroy();
+      if (err !== undefined) reject(err);
+      else resolve({ packets: parser.packets, bytes: bytesRead });
+    };
+    file.on('data', (chunk) => {
+      if (settled) return;
+      bytesRead += chunk.length;
+      ctx.onBytes(bytesRead);
+      try {
+        parser.push(chunk as Buffer);
+      } catch (e) {
+        if ((e instanceof BlockError || e instanceof Truncation) && parser.offset === 0) {
+          finish(new CaptureError(`${ctx.path}: ${e.message}`));
+        } else if (e instanceof BlockError || e instanceof Truncation) {
+          const left = ctx.fileSize - parser.offset;
+          ctx.sink.warning(`${ctx.path}: ${e.message}${e instanceof BlockError ? `; stopped reading (${left} bytes not read)` : ''}`);
+          finish();
+        } else {
+          finish(e); // the sink threw: not ours to swallow
+        }
+      }
+    });
+    file.on('error', (e) => finish(new CaptureError(`${ctx.path}: read error: ${e.message}`)));
+    file.on('end', () => {
+      if (settled) return;
+      if (parser.leftover > 0) {
+        if (parser.offset === 0) {
+          finish(new CaptureError(`${ctx.path}: truncated pcapng section header (${parser.leftover} bytes)`));
+          return;
+        }
+        ctx.sink.warning(`${ctx.path}: capture truncated after ${parser.packets} packets (${parser.leftover} bytes left over)`);
+      }
+      finish();
+    });
+  });
+}

@@ -1,0 +1,56 @@
+// Shared shapes of the capture layer. reader.ts re-exports them; they live here so that the
+// format readers can use them without importing reader.ts (which imports them).
+
+export interface CapturedPacket {
+  /** 1-based frame number, counted as tshark counts (every packet record, IP or not). */
+  index: number;
+  sec: number;
+  nsec: number;
+  /** LINKTYPE_* value (https://www.tcpdump.org/linktypes.html). */
+  linkType: number;
+  caplen: number;
+  origLen: number;
+  /** A subarray of the read buffer: valid only during the sink.packet() call unless copied. */
+  data: Uint8Array;
+}
+
+export interface PacketSink {
+  packet(p: CapturedPacket): void;
+  warning(message: string): void;
+}
+
+export interface CaptureSummary {
+  format: 'pcap' | 'pcap-ns' | 'pcapng';
+  packets: number;
+  /** Bytes of the file consumed (equals the file size unless reading stopped early). */
+  bytes: number;
+  /** Distinct link types seen, in order of first appearance. */
+  linkTypes: number[];
+  warnings: number;
+}
+
+/** The capture file as a whole cannot be read: missing, not a capture, unreadable header. */
+export class CaptureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaptureError';
+  }
+}
+
+/** What reader.ts hands a format reader: the sink plus bookkeeping hooks. */
+export interface FormatContext {
+  path: string;
+  fileSize: number;
+  highWaterMark: number;
+  sink: PacketSink;
+  /** Called for each chunk read from the file with the running byte count. */
+  onBytes(bytesRead: number): void;
+  /** Called once per IDB / global header with its link type. */
+  onLinkType(linkType: number): void;
+}
+
+/** What a format reader resolves with. */
+export interface FormatResult {
+  packets: number;
+  bytes: number;
+}
