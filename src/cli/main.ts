@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { readFileSync } from 'node:fs';
 import { replayCommand } from './commands/replay.js';
+import { proxyCommand } from './commands/proxy.js';
 import { UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 
@@ -20,7 +21,8 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     .scriptName('tlspeek')
     .usage('$0 <command> [options]\n\nA passive TLS handshake analyzer: see why mutual TLS fails, byte by byte.')
     .command(replayCommand(io, setExit))
-    .demandCommand(1, 'Name a command: replay')
+    .command(proxyCommand(io, setExit))
+    .demandCommand(1, 'Name a command: replay, proxy')
     .strict()
     .recommendCommands()
     .version(version())

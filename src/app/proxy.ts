@@ -1,0 +1,158 @@
+// The proxy use case, without yargs: listen, relay every connection to the backend byte for
+// byte, print each decoded handshake (text or JSON Lines, as replay does), and on SIGINT /
+// SIGTERM (or when a test stops it) drain, close, and print the summary table on stderr.
+import type { Connection, Finding } from '../tls/model.js';
+import { renderConnection } from '../report/text.js';
+import { toJsonLine } from '../report/json.js';
+import { makeStyle, useColor, type ColorChoice } from '../report/style.js';
+import type { Io } from '../cli/io.js';
+import { formatHostPort, isLoopback, type HostPort } from '../proxy/address.js';
+import { ProxyServer, type CloseInfo } from '../proxy/listener.js';
+import { ProxySummary } from '../proxy/summary.js';
+
+export interface ProxyOptions {
+  listen: HostPort;
+  backend: HostPort;
+  /** Milliseconds (default 5000). */
+  connectTimeoutMs: number;
+  /** Milliseconds; 0 = none (the CLI takes seconds, default 300). */
+  idleTimeoutMs: number;
+  maxConnections: number;
+  writePcap?: string;
+  json: boolean;
+  color: ColorChoice;
+  verbose: boolean;
+  /** How long open connections may go on after a stop request (default 2000 ms). */
+  graceMs?: number;
+}
+
+export interface ProxyHandle {
+  /** The address actually bound (port 0 → the port the OS chose). */
+  readonly address: HostPort;
+  readonly summary: ProxySummary;
+  /** Connections open right now. */
+  readonly active: number;
+  /** Stops accepting, waits up to the grace period, closes the rest, prints the summary; resolves with the exit status. */
+  stop(): Promise<number>;
+}
+
+export interface ProxyControl {
+  /** Called once the listening socket is bound. */
+  onListening?(handle: ProxyHandle): void;
+  /** Aborting stops the proxy like SIGINT does. */
+  signal?: AbortSignal;
+  /** Install SIGINT/SIGTERM handlers (default true). */
+  handleSignals?: boolean;
+}
+
+function bytesText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1 << 20)).toFixed(1)} MiB`;
+}
+
+/** Starts the proxy; rejects when the address cannot be bound. */
+export async function startProxy(opts: ProxyOptions, io: Io): Promise<ProxyHandle> {
+  const style = makeStyle(useColor(io.out, opts.color));
+  const errStyle = makeStyle(useColor(io.err, opts.color));
+  const summary = new ProxySummary();
+  const findingsById = new Map<number, Finding[]>();
+  const line = (m: string) => io.err.write(`tlspeek: ${m}\n`);
+
+  const print = (c: Connection): void => {
+    // TODO(rules): set c.findings = applyRules(c, new Date()) here once src/rules/index.ts exists,
+    // and keep them in findingsById so the summary counts them by severity.
+    if (c.findings) findingsById.set(c.id, c.findings);
+    io.out.write(opts.json ? toJsonLine(c) : `${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
+  };
+
+  const closed = (i: CloseInfo): void => {
+    summary.add(i.connection, i.bytes, findingsById.get(i.id));
+    findingsById.delete(i.id);
+    if (opts.verbose) {
+      const how = `client ${i.endings[0] === 'fin' ? 'FIN' : i.endings[0] === 'reset' ? 'RST' : 'closed'}, server ${i.endings[1] === 'fin' ? 'FIN' : i.endings[1] === 'reset' ? 'RST' : 'closed'}`;
+      line(
+        `#${i.id} closed ${i.client}: ${bytesText(i.bytes[0])} up, ${bytesText(i.bytes[1])} down, ${(i.durationMs / 1000).toFixed(2)} s (${how}${i.reason ? `; ${i.reason}` : ''})`,
+      );
+    }
+  };
+
+  const server = new ProxyServer(
+    {
+      listen: opts.listen,
+      backend: opts.backend,
+      connectTimeoutMs: opts.connectTimeoutMs,
+      idleTimeoutMs: opts.idleTimeoutMs,
+      maxConnections: opts.maxConnections,
+      ...(opts.writePcap !== undefined ? { writePcap: opts.writePcap } : {}),
+    },
+    {
+      open: (i) => {
+        if (opts.verbose) line(`#${i.id} open ${i.client} → ${formatHostPort(opts.backend.host, opts.backend.port)}`);
+      },
+      connection: print,
+      close: closed,
+      problem: line,
+      refused: (client) => {
+        summary.refuse();
+        line(`refused client ${client}: ${opts.maxConnections} connections already open (--max-connections)`);
+      },
+    },
+  );
+
+  const address = await server.listen();
+  if (!isLoopback(address.host)) {
+    line(`warning: listening on ${formatHostPort(address.host, address.port)}, reachable from other hosts; anyone who can connect is relayed to the backend`);
+  }
+  let stopping: Promise<number> | undefined;
+  const handle: ProxyHandle = {
+    address,
+    summary,
+    get active() {
+      return server.activeConnections;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await server.stop(opts.graceMs ?? 2000);
+        if (!opts.json) io.err.write(`${summary.render({ style: errStyle, width: (io.err as NodeJS.WriteStream).columns })}\n`);
+        return 0;
+      })();
+      return stopping;
+    },
+  };
+  return handle;
+}
+
+/** Runs until SIGINT/SIGTERM (or control.signal); resolves with the exit status. */
+export async function runProxy(opts: ProxyOptions, io: Io, control: ProxyControl = {}): Promise<number> {
+  let handle: ProxyHandle;
+  try {
+    handle = await startProxy(opts, io);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const where = formatHostPort(opts.listen.host, opts.listen.port);
+    const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    io.err.write(`tlspeek: cannot listen on ${where}: ${why}${err.code ? ` (${err.code})` : ''}\n`);
+    return 1;
+  }
+  const { host, port } = handle.address;
+  io.err.write(
+    `tlspeek: proxying ${formatHostPort(host, port)} → ${formatHostPort(opts.backend.host, opts.backend.port)}${opts.writePcap !== undefined ? `, writing ${opts.writePcap}` : ''} (Ctrl-C for the summary)\n`,
+  );
+  control.onListening?.(handle);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      control.signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (control.handleSignals !== false) {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    }
+    if (control.signal?.aborted) done();
+    else control.signal?.addEventListener('abort', done, { once: true });
+  });
+  return handle.stop();
+}

@@ -1,0 +1,66 @@
+import type { Argv, CommandModule } from 'yargs';
+import { runProxy, type ProxyOptions } from '../../app/proxy.js';
+import { AddressError, parseHostPort } from '../../proxy/address.js';
+import type { ColorChoice } from '../../report/style.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+
+interface ProxyArgs {
+  listen: string;
+  backend: string;
+  'connect-timeout': number;
+  'idle-timeout': number;
+  'max-connections': number;
+  'write-pcap'?: string;
+  json: boolean;
+  color: ColorChoice;
+  verbose: boolean;
+}
+
+function nonNegative(value: number, name: string, integer = true): number {
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${value}`);
+  }
+  return value;
+}
+
+export function proxyCommand(io: Io, setExit: (code: number) => void): CommandModule<object, ProxyArgs> {
+  return {
+    command: 'proxy',
+    describe: 'Relay TCP to a TLS server byte for byte and decode every handshake that passes (no keys needed)',
+    builder: (y) =>
+      (y as Argv<object>)
+        .option('listen', { alias: 'l', type: 'string', default: '127.0.0.1:8443', describe: '[HOST:]PORT to listen on (IPv6 as [::1]:8443); host defaults to 127.0.0.1' })
+        .option('backend', { alias: 'b', type: 'string', demandOption: true, describe: 'HOST:PORT of the real TLS server' })
+        .option('connect-timeout', { type: 'number', default: 5000, describe: 'ms to wait for the backend to accept' })
+        .option('idle-timeout', { type: 'number', default: 300, describe: 's without traffic before a connection is closed (0 = never)' })
+        .option('max-connections', { type: 'number', default: 1024, describe: 'open connections at most; more are closed at once' })
+        .option('write-pcap', { type: 'string', describe: 'also write the relayed streams to this pcap file (synthetic TCP/IP headers)' })
+        .option('json', { type: 'boolean', default: false, describe: 'JSON Lines: one object per connection (schema/connection.schema.json)' })
+        .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as ColorChoice, describe: 'colour in text output' })
+        .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'a stderr line per connection open/close; every list in full' })
+        .example('$0 proxy --listen 8443 --backend 10.0.0.5:443', 'point the failing client at localhost:8443')
+        .example('$0 proxy -l [::1]:8443 -b [::1]:443 --json --write-pcap mtls.pcap', 'JSON Lines on stdout and a pcap for Wireshark') as unknown as Argv<ProxyArgs>,
+    handler: async (argv) => {
+      let opts: ProxyOptions;
+      try {
+        opts = {
+          listen: parseHostPort(argv.listen, '--listen', '127.0.0.1'),
+          backend: parseHostPort(argv.backend, '--backend'),
+          connectTimeoutMs: nonNegative(argv['connect-timeout'], 'connect-timeout'),
+          idleTimeoutMs: nonNegative(argv['idle-timeout'], 'idle-timeout', false) * 1000,
+          maxConnections: nonNegative(argv['max-connections'], 'max-connections'),
+          json: argv.json,
+          color: argv.color,
+          verbose: argv.verbose,
+        };
+      } catch (e) {
+        if (e instanceof AddressError) throw new UsageError(e.message);
+        throw e;
+      }
+      if (opts.backend.port === 0) throw new UsageError('--backend: port 0 is not a server port');
+      if (argv['write-pcap'] !== undefined) opts.writePcap = argv['write-pcap'];
+      setExit(await runProxy(opts, io));
+    },
+  };
+}
