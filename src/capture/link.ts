@@ -1,0 +1,98 @@
+// Link layer -> network layer. Link type numbers: https://www.tcpdump.org/linktypes.html
+
+export const LINKTYPE_NULL = 0;
+export const LINKTYPE_ETHERNET = 1;
+export const LINKTYPE_RAW = 101;
+export const LINKTYPE_LINUX_SLL = 113;
+export const LINKTYPE_LOOP = 108;
+export const LINKTYPE_LINUX_SLL2 = 276;
+export const LINKTYPE_IPV4 = 228;
+export const LINKTYPE_IPV6 = 229;
+/** Most VLAN tags we walk through before giving up (QinQ is 2; anything past 8 is garbage). */
+export const MAX_VLAN_TAGS = 8;
+
+export interface NetworkLayer {
+  /** IP version of the payload. */
+  kind: 4 | 6;
+  /** Offset of the IP header in the frame. */
+  offset: number;
+}
+
+const ETH_IPV4 = 0x0800;
+const ETH_IPV6 = 0x86dd;
+
+function byEthertype(type: number, offset: number): NetworkLayer | null {
+  if (type === ETH_IPV4) return { kind: 4, offset };
+  if (type === ETH_IPV6) return { kind: 6, offset };
+  return null;
+}
+
+/** 802.1Q (0x8100), 802.1ad (0x88a8) and the pre-standard QinQ 0x9100 tag: 2 bytes TCI, then the next type. */
+function isVlan(type: number): boolean {
+  return type === 0x8100 || type === 0x88a8 || type === 0x9100;
+}
+
+function skipVlans(d: Uint8Array, typeAt: number, len: number): NetworkLayer | null {
+  let at = typeAt;
+  for (let i = 0; i <= MAX_VLAN_TAGS; i++) {
+    if (at + 2 > len) return null;
+    const type = (d[at]! << 8) | d[at + 1]!;
+    if (!isVlan(type)) return byEthertype(type, at + 2);
+    at += 4;
+  }
+  return null;
+}
+
+/** BSD AF_ values for IP: AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS). */
+function byAf(af: number, offset: number): NetworkLayer | null {
+  if (af === 2) return { kind: 4, offset };
+  if (af === 24 || af === 28 || af === 30) return { kind: 6, offset };
+  return null;
+}
+
+function byVersionNibble(d: Uint8Array, len: number): NetworkLayer | null {
+  if (len < 1) return null;
+  const v = d[0]! >> 4;
+  if (v === 4) return { kind: 4, offset: 0 };
+  if (v === 6) return { kind: 6, offset: 0 };
+  return null;
+}
+
+/** Where the IP header starts in a frame of this link type; null for non-IP frames and unsupported link types. */
+export function networkLayer(linkType: number, d: Uint8Array, len: number = d.length): NetworkLayer | null {
+  switch (linkType) {
+    case LINKTYPE_ETHERNET:
+      // dst(6) src(6) type(2); a type <= 1500 is an 802.3 length (LLC follows), not IP.
+      return skipVlans(d, 12, len);
+    case LINKTYPE_LINUX_SLL:
+      // packet type(2) ARPHRD(2) addr len(2) addr(8) protocol(2): https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html
+      return skipVlans(d, 14, len);
+    case LINKTYPE_LINUX_SLL2: {
+      // protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1) addr len(1) addr(8)
+      if (len < 20) return null;
+      const type = (d[0]! << 8) | d[1]!;
+      // A VLAN protocol means the tag's TCI starts the payload and the inner type follows it.
+      return isVlan(type) ? skipVlans(d, 22, len) : byEthertype(type, 20);
+    }
+    case LINKTYPE_RAW:
+    case 12: // DLT_RAW on OpenBSD; tshark reads it as raw IP
+    case 14: // DLT_RAW on BSD/OS; likewise
+      return byVersionNibble(d, len);
+    case LINKTYPE_IPV4:
+      return len >= 1 ? { kind: 4, offset: 0 } : null;
+    case LINKTYPE_IPV6:
+      return len >= 1 ? { kind: 6, offset: 0 } : null;
+    case LINKTYPE_NULL: {
+      // The AF value is in the capturing host's byte order; AF values are < 256, so it is
+      // either byte 0 (little-endian host) or byte 3 (big-endian host).
+      if (len < 4) return null;
+      return byAf(d[0] !== 0 ? d[0]! : d[3]!, 4);
+    }
+    case LINKTYPE_LOOP:
+      // OpenBSD loopback: the same 4-byte AF header, always in network byte order.
+      if (len < 4) return null;
+      return byAf(d[3]!, 4);
+    default:
+      return null;
+  }
+}
