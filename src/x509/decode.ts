@@ -15,7 +15,7 @@ import { Malformed, TlsParseError, Truncated, describeError } from '../bytes/err
 import { ByteReader } from '../bytes/reader.js';
 import { MAX_CERTIFICATE_BYTES } from '../limits.js';
 import type { CertInfo, PublicKeyInfo } from '../tls/model.js';
-import { TAG, type Tlv, contents, decodeOid, expectTlv, readTlv, toHex } from './der.js';
+import { TAG, type Tlv, contents, decodeOid, decodeString, expectTlv, readTlv, toHex } from './der.js';
 import { formatName, readName } from './dn.js';
 import {
   EXTENDED_KEY_USAGES,
@@ -37,6 +37,11 @@ const cache = new Map<string, CertInfo>();
 /** Empties the decode cache (tests, benchmarks). */
 export function clearCertificateCache(): void {
   cache.clear();
+}
+
+/** Entries in the decode cache (never more than CERT_CACHE_SIZE). */
+export function certificateCacheSize(): number {
+  return cache.size;
 }
 
 /**
@@ -418,8 +423,7 @@ function decodeExtension(oid: string, value: Tlv, info: CertInfo, s: Scratch): v
   const v = value.value;
   switch (oid) {
     case EXTENSION_OIDS.subjectAltName: {
-      const alt = new pkijs.AltName({ schema: asn1(v) });
-      info.san = alt.altNames.map(generalName);
+      info.san = subjectAltName(value);
       break;
     }
     case EXTENSION_OIDS.keyUsage:
@@ -489,45 +493,61 @@ export function formatIPv6(b: Uint8Array): string {
   return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
 }
 
-/** GeneralName (RFC 5280 §4.2.1.6) → "DNS:…", "IP:…", … */
-function generalName(n: pkijs.GeneralName): string {
-  const v: unknown = n.value;
-  switch (n.type) {
-    case 0: {
-      // otherName: [0] SEQUENCE { type-id OID, value [0] EXPLICIT ANY }
-      const parts = v instanceof asn1js.Constructed ? v.valueBlock.value : [];
-      const id = parts[0] instanceof asn1js.ObjectIdentifier ? parts[0].valueBlock.toString() : '?';
-      const inner = parts[1] instanceof asn1js.Constructed ? parts[1].valueBlock.value[0] : undefined;
-      // A string value (e.g. Microsoft UPN 1.3.6.1.4.1.311.20.2.3 for smartcard logon) is shown.
-      if (inner instanceof asn1js.BaseStringBlock) return `othername:${id}:${inner.getValue()}`;
-      return `othername:${id}`;
+function latin1(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; i++) out += String.fromCharCode(b[i]!);
+  return out;
+}
+
+/**
+ * GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (RFC 5280 §4.2.1.6) → "DNS:…", "IP:…", …
+ * Read with der.ts rather than pkijs.AltName: pkijs builds the whole X.400 ORAddress schema
+ * for every GeneralName, which made SAN decoding most of the cost of a certificate.
+ */
+function subjectAltName(value: Tlv): string[] {
+  const what = 'subjectAltName';
+  const r = new ByteReader(value.value, value.valueOffset, what);
+  const list = contents(expectTlv(r, TAG.SEQUENCE, what), what);
+  r.expectEnd(what);
+  const out: string[] = [];
+  for (let i = 0; !list.done; i++) out.push(generalName(readTlv(list, `${what}[${i}]`), `${what}[${i}]`));
+  return out;
+}
+
+function generalName(t: Tlv, what: string): string {
+  const v = t.value;
+  switch (t.tag) {
+    case 0xa0: {
+      // otherName [0] { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY }
+      const r = contents(t, what);
+      const idTlv = expectTlv(r, TAG.OID, `${what}.type-id`);
+      const id = decodeOid(idTlv.value, idTlv.valueOffset, `${what}.type-id`);
+      const wrapped = expectTlv(r, 0xa0, `${what}.value`);
+      const inner = readTlv(contents(wrapped, `${what}.value`), `${what}.value`);
+      // A string value (e.g. the Microsoft UPN 1.3.6.1.4.1.311.20.2.3 of smartcard logon) is shown.
+      const text = decodeString(inner);
+      return text === undefined ? `othername:${id}` : `othername:${id}:${text}`;
     }
-    case 1:
-      return `email:${String(v)}`;
-    case 2:
-      return `DNS:${String(v)}`;
-    case 3:
+    case 0x81:
+      return `email:${latin1(v)}`;
+    case 0x82:
+      return `DNS:${latin1(v)}`;
+    case 0xa3:
       return 'X400Name:<unsupported>';
-    case 4:
-      if (v instanceof pkijs.RelativeDistinguishedNames) {
-        const raw = new Uint8Array(v.valueBeforeDecode);
-        return `DirName:${formatName(readName(new ByteReader(raw, 0), 'directoryName'))}`;
-      }
-      return 'DirName:<unsupported>';
-    case 5:
+    case 0xa4: // directoryName [4] EXPLICIT Name
+      return `DirName:${formatName(readName(contents(t, what), `${what}.directoryName`))}`;
+    case 0xa5:
       return 'EdiPartyName:<unsupported>';
-    case 6:
-      return `URI:${String(v)}`;
-    case 7: {
-      const b = v instanceof asn1js.OctetString ? v.valueBlock.valueHexView : new Uint8Array(0);
-      if (b.length === 4) return `IP:${b.join('.')}`;
-      if (b.length === 16) return `IP:${formatIPv6(b)}`;
-      return `IP:<invalid ${toHex(b)}>`;
-    }
-    case 8:
-      return `RID:${String(v)}`;
+    case 0x86:
+      return `URI:${latin1(v)}`;
+    case 0x87:
+      if (v.length === 4) return `IP:${v.join('.')}`;
+      if (v.length === 16) return `IP:${formatIPv6(v)}`;
+      return `IP:<invalid ${toHex(v)}>`;
+    case 0x88:
+      return `RID:${decodeOid(v, t.valueOffset, what)}`;
     default:
-      return `unknown:${n.type}`;
+      throw new Malformed(`not a GeneralName: tag 0x${t.tag.toString(16)}`, t.offset, what);
   }
 }
 

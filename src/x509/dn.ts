@@ -6,7 +6,7 @@
 // RFC 4514 §2.1: the RDNs are written last first, separated by ","; §2.2: the attributes of a
 // multi-valued RDN are joined with "+".
 
-import { Malformed, TlsParseError } from '../bytes/errors.js';
+import { Malformed, TlsParseError, Truncated } from '../bytes/errors.js';
 import { ByteReader } from '../bytes/reader.js';
 import { TAG, contents, decodeOid, decodeString, expectTlv, readTlv, toHex } from './der.js';
 import { DN_ATTRIBUTES } from './oids.js';
@@ -108,7 +108,10 @@ export function decodeDistinguishedName(der: Uint8Array, base = 0, path = 'Disti
     return formatName(rdns);
   } catch (e) {
     if (e instanceof Malformed) throw e;
-    if (e instanceof TlsParseError) throw new Malformed(e.message.replace(/^\w+: /, '').replace(/ @\d+$/, ''), e.offset, e.path);
+    if (e instanceof Truncated) {
+      throw new Malformed(`truncated, need ${e.needed} more byte${e.needed === 1 ? '' : 's'}`, e.offset, e.path);
+    }
+    if (e instanceof TlsParseError) throw new Malformed(e.message, e.offset, e.path);
     throw new Malformed(`unexpected: ${e instanceof Error ? e.message : String(e)}`, base, path);
   }
 }

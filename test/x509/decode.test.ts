@@ -1,0 +1,178 @@
+// decodeCertificate on damaged input: every truncation, random byte flips, random bytes, the
+// size cap, and the cache bound. The property: it never throws, and reports what it could read.
+
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { MAX_CERTIFICATE_BYTES } from '../../src/limits.js';
+import type { CertInfo } from '../../src/tls/model.js';
+import {
+  CERT_CACHE_SIZE,
+  certificateCacheSize,
+  clearCertificateCache,
+  decodeCertificate,
+  formatIPv6,
+} from '../../src/x509/decode.js';
+
+/**
+ * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -days 3650
+ *  -subj "/C=US/O=Example/CN=fixture.example" -addext subjectAltName=DNS:fixture.example,IP:192.0.2.1
+ *  -addext extendedKeyUsage=serverAuth -addext keyUsage=digitalSignature -outform DER`
+ */
+const FIXTURE = Buffer.from(
+  'MIICDjCCAbOgAwIBAgIUVU8AhxHsUG+w9E8aMNavoD2khmYwCgYIKoZIzj0EAwIwOTELMAkGA1UEBhMCVVMxEDAOBgNVBAoMB0V4' +
+    'YW1wbGUxGDAWBgNVBAMMD2ZpeHR1cmUuZXhhbXBsZTAeFw0yNjExMjYwNTUzNDRaFw0zNjExMjMwNTUzNDRaMDkxCzAJBgNVBAYT' +
+    'AlVTMRAwDgYDVQQKDAdFeGFtcGxlMRgwFgYDVQQDDA9maXh0dXJlLmV4YW1wbGUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASU' +
+    '4FNpjRXbN4iKHab4p/1L3BdxiqWakBlO6byb8dioVsnpGNTiyX9XHU9Yu5sOZg+bCeezAXaOXK5YRtcoQDeVo4GYMIGVMB0GA1Ud' +
+    'DgQWBBTzFhpdABK1K1JqDVie1FK2NSdByjAfBgNVHSMEGDAWgBTzFhpdABK1K1JqDVie1FK2NSdByjAPBgNVHRMBAf8EBTADAQH/' +
+    'MCAGA1UdEQQZMBeCD2ZpeHR1cmUuZXhhbXBsZYcEwAACATATBgNVHSUEDDAKBggrBgEFBQcDATALBgNVHQ8EBAMCB4AwCgYIKoZI' +
+    'zj0EAwIDSQAwRgIhALJuKOh7bfiNnrVA11P2Icbu+Kgsy7jqZDQj4c/OTvXnAiEA6DZNozbfhX0kFkr6gAVr/u5EIQ9hX7+1Yerh' +
+    'TwpTjlA=',
+  'base64',
+);
+
+/** Small deterministic PRNG (mulberry32) so the flip test is reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function wellFormed(c: CertInfo, der: Uint8Array): void {
+  assert.equal(typeof c, 'object');
+  assert.equal(c.length, der.length);
+  assert.match(c.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(typeof c.subject, 'string');
+  assert.equal(typeof c.selfSigned, 'boolean');
+  assert.doesNotThrow(() => JSON.stringify(c));
+  if (c.error !== undefined) assert.ok(c.error.length > 0);
+}
+
+describe('decodeCertificate: the fixture', () => {
+  it('decodes (node:crypto agrees on the basics)', () => {
+    const c = decodeCertificate(FIXTURE);
+    const x = new X509Certificate(FIXTURE);
+    assert.equal(c.error, undefined);
+    assert.equal(c.subject, 'CN=fixture.example,O=Example,C=US');
+    assert.equal(c.serial, x.serialNumber.toLowerCase());
+    assert.deepEqual(c.san, ['DNS:fixture.example', 'IP:192.0.2.1']);
+    assert.deepEqual(c.extKeyUsage, ['serverAuth']);
+    assert.deepEqual(c.keyUsage, ['digitalSignature']);
+    assert.deepEqual(c.basicConstraints, { ca: true });
+    assert.equal(c.selfSigned, true);
+  });
+});
+
+describe('decodeCertificate: malformed input never throws', () => {
+  const full = decodeCertificate(FIXTURE);
+
+  it('every truncation gives an error and keeps the fields read before the cut', () => {
+    for (let n = 0; n < FIXTURE.length; n++) {
+      const der = FIXTURE.subarray(0, n);
+      const c = decodeCertificate(der);
+      wellFormed(c, der);
+      assert.ok(c.error, `prefix ${n}: no error`);
+      assert.match(c.error, /truncated|Truncated|Malformed/, `prefix ${n}`);
+      // 30 82 02 0e | 30 82 01 b3 | a0 03 02 01 02 | 02 14 <20 bytes>: the serial ends at 35;
+      // then signature (12), issuer (59), validity (32), subject (59): the subject ends at 197.
+      assert.equal(c.serial, n >= 35 ? full.serial : '', `prefix ${n}: serial`);
+      assert.equal(c.issuer, n >= 106 ? full.issuer : '', `prefix ${n}: issuer`);
+      assert.equal(c.notAfter, n >= 138 ? full.notAfter : '', `prefix ${n}: notAfter`);
+      assert.equal(c.subject, n >= 197 ? full.subject : '', `prefix ${n}: subject`);
+      assert.equal(c.selfSigned, false, `prefix ${n}: selfSigned`);
+    }
+  });
+
+  it('trailing bytes after the certificate are reported, fields kept', () => {
+    const der = Buffer.concat([FIXTURE, Buffer.from([0, 0])]);
+    const c = decodeCertificate(der);
+    assert.match(c.error ?? '', /2 trailing byte\(s\) after the certificate @530/);
+    assert.equal(c.subject, full.subject);
+  });
+
+  it('random byte flips (fixed seed, 4000 variants)', () => {
+    const rnd = prng(0x7e57);
+    let errors = 0;
+    for (let i = 0; i < 4000; i++) {
+      const der = Buffer.from(FIXTURE);
+      const flips = 1 + Math.floor(rnd() * 4);
+      for (let f = 0; f < flips; f++) {
+        const j = Math.floor(rnd() * der.length);
+        der[j] = der[j]! ^ (1 + Math.floor(rnd() * 255));
+      }
+      const c = decodeCertificate(der);
+      wellFormed(c, der);
+      if (c.error) errors++;
+    }
+    clearCertificateCache();
+    assert.ok(errors > 100, `only ${errors} of 4000 flipped certificates were reported broken`);
+  });
+
+  it('arbitrary bytes (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        wellFormed(decodeCertificate(bytes), bytes);
+      }),
+      { seed: 1, numRuns: 2000 },
+    );
+    // ...and arbitrary bytes behind a plausible header.
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const der = Buffer.concat([Buffer.from([0x30, 0x82, (bytes.length + 4) >> 8, (bytes.length + 4) & 0xff, 0x30, 0x82, bytes.length >> 8, bytes.length & 0xff]), bytes]);
+        wellFormed(decodeCertificate(der), der);
+      }),
+      { seed: 2, numRuns: 2000 },
+    );
+    clearCertificateCache();
+  });
+
+  it('refuses a certificate over MAX_CERTIFICATE_BYTES, naming the limit', () => {
+    const big = new Uint8Array(MAX_CERTIFICATE_BYTES + 1);
+    big.set([0x30, 0x83, 0x01, 0x00, 0x00]);
+    const c = decodeCertificate(big);
+    wellFormed(c, big);
+    assert.match(c.error ?? '', /MAX_CERTIFICATE_BYTES \(65536\)/);
+    assert.match(c.error ?? '', /65537 bytes/);
+  });
+
+  it('an empty input', () => {
+    const c = decodeCertificate(new Uint8Array(0));
+    wellFormed(c, new Uint8Array(0));
+    assert.ok(c.error);
+  });
+});
+
+describe('decodeCertificate: cache', () => {
+  it('is bounded by CERT_CACHE_SIZE', () => {
+    clearCertificateCache();
+    for (let i = 0; i < CERT_CACHE_SIZE + 10; i++) decodeCertificate(Uint8Array.of(0x30, 0x02, i & 0xff, i >> 8));
+    assert.equal(certificateCacheSize(), CERT_CACHE_SIZE);
+    clearCertificateCache();
+    assert.equal(certificateCacheSize(), 0);
+  });
+});
+
+describe('formatIPv6 (RFC 5952 §4)', () => {
+  const v6 = (s: string) => {
+    const groups = s.split(':').map((g) => parseInt(g, 16));
+    return Uint8Array.from(groups.flatMap((g) => [g >> 8, g & 0xff]));
+  };
+  for (const [full, want] of [
+    ['2001:db8:0:0:0:0:2:1', '2001:db8::2:1'], // §4.2.1 shorten as much as possible
+    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'], // §4.2.2 a single 16-bit 0 is not shortened
+    ['2001:0:0:1:0:0:0:1', '2001:0:0:1::1'], // §4.2.3 the longest run
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'], // §4.2.3 equal runs: the first
+    ['0:0:0:0:0:0:0:0', '::'],
+    ['0:0:0:0:0:0:0:1', '::1'],
+    ['fe80:0:0:0:0:0:0:0', 'fe80::'],
+    ['2001:DB8:AAAA:0:0:0:0:0', '2001:db8:aaaa::'], // §4.3 lower case
+  ] as const) {
+    it(`${full} → ${want}`, () => assert.equal(formatIPv6(v6(full)), want));
+  }
+});
