@@ -113,6 +113,8 @@ class Direction {
   recordType = -1;
   recordLength = 0;
   recordRemaining = 0;
+  /** The direction was encrypted when this record began. */
+  recordEncrypted = false;
   /** Body of a small record we decode (alert, CCS, heartbeat). */
   body: Uint8Array[] | null = null;
   /** Plaintext handshake bytes go straight into the handshake queue. */
@@ -303,6 +305,10 @@ export class TlsSession {
       return;
     }
     const [kind, skip] = found;
+    if (d.mode === 'resync' && this.options.midstream && d.offset === 0 && !this.startsWithHello(q, skip)) {
+      // Joined mid-connection, past the hellos: whatever follows is protected.
+      d.stats.encrypted = true;
+    }
     if (skip > 0) {
       if (d.mode === 'preamble' || d.mode === 'start') d.stats.preambleBytes += skip;
       else this.error(side, d.offset, `skipped ${skip} byte(s) to the next record boundary`);
@@ -314,6 +320,12 @@ export class TlsSession {
     d.scanned = 0;
     d.mode = kind;
     if (rest.length > 0) this.consume(side, d, rest);
+  }
+
+  private startsWithHello(q: ByteQueue, at: number): boolean {
+    if (q.length < at + 6 || q.at(at) !== CT_HANDSHAKE) return false;
+    const msg = q.at(at + 5);
+    return msg === 1 || msg === 2;
   }
 
   /** First bytes of a stream: a TLS record, an SSLv2 hello, or something else. */
@@ -404,7 +416,7 @@ export class TlsSession {
   private skipRecordBytes(d: Direction, n: number): void {
     d.recordRemaining -= n;
     d.offset += n;
-    if (d.stats.encrypted) d.stats.encryptedBytes += n;
+    if (d.recordEncrypted) d.stats.encryptedBytes += n;
   }
 
   /** Returns false when the header is not TLS and the direction was given up. */
@@ -423,8 +435,7 @@ export class TlsSession {
     }
     const typeName = nameOf(CONTENT_TYPES, type);
     const stats = d.stats;
-    stats.records[typeName] = (stats.records[typeName] ?? 0) + 1;
-    if (stats.encrypted) stats.encryptedRecords++;
+    d.recordEncrypted = stats.encrypted;
     d.recordType = type;
     d.recordLength = length;
     d.recordRemaining = length;
@@ -469,7 +480,9 @@ export class TlsSession {
       case CT_CCS:
       case CT_ALERT:
       case CT_HEARTBEAT:
-        if (encrypted) {
+        // A plaintext alert is 2 bytes (RFC 8446 §5.1 forbids coalescing them); the smallest
+        // protected one (ChaCha20-Poly1305) is 18. Longer ones are encrypted whatever we thought.
+        if (encrypted || (type === CT_ALERT && length > 8)) {
           if (type === CT_ALERT) this.addAlert(side, d, null, null);
           else if (type === CT_HEARTBEAT) this.addLadder(side, d, { record: 'heartbeat', length, offset: d.headerOffset, encrypted: true });
         } else {
@@ -482,8 +495,16 @@ export class TlsSession {
     return true;
   }
 
+  /** Records are counted once whole, as a TLS stack (and tshark) sees them. */
+  private countRecord(d: Direction, typeName: string): void {
+    const stats = d.stats;
+    stats.records[typeName] = (stats.records[typeName] ?? 0) + 1;
+    if (d.recordEncrypted) stats.encryptedRecords++;
+  }
+
   private finishRecord(side: Side, d: Direction): void {
     const type = d.recordType;
+    this.countRecord(d, nameOf(CONTENT_TYPES, type));
     const body = d.body;
     d.recordType = -1;
     d.body = null;
@@ -506,8 +527,9 @@ export class TlsSession {
     if (bytes.length !== 1 || bytes[0] !== 1) {
       this.error(side, d.headerOffset, `ChangeCipherSpec body ${Buffer.from(bytes).toString('hex')} (want 01)`);
     }
-    // RFC 8446 appendix D.4: in TLS 1.3 a ChangeCipherSpec is only middlebox camouflage.
-    if (this.tls13) return;
+    // RFC 8446 appendix D.4: in TLS 1.3 a ChangeCipherSpec is only middlebox camouflage,
+    // also before any ServerHello (0-RTT) or after a HelloRetryRequest.
+    if (this.tls13 || (this.serverHelloSide === undefined && this.offeredTls13())) return;
     if (!d.stats.encrypted) {
       d.stats.encrypted = true;
       if (d.handshake.length > 0) {
@@ -645,9 +667,17 @@ export class TlsSession {
     }
   }
 
+  private offeredTls13(): boolean {
+    return this.clientHellos.some((h) => h.value.supportedVersions?.some((v) => isTls13(v.code)));
+  }
+
   private serverHello(side: Side, hello: ServerHello): void {
     this.serverHellos.push({ side, value: hello });
-    if (hello.helloRetryRequest) return;
+    if (hello.helloRetryRequest) {
+      // Only TLS 1.3 has HelloRetryRequest: the version is settled, nothing is encrypted yet.
+      this.tls13 = true;
+      return;
+    }
     this.serverHelloSide ??= side;
     const version = hello.selectedVersion.code;
     this.tls12 = version === 0x0303 || isTls13(version);
@@ -679,10 +709,12 @@ export class TlsSession {
         d.recordType = 0;
         d.recordLength = ((d.header[0]! & (two ? 0x7f : 0x3f)) << 8) | d.header[1]!;
         d.recordRemaining = d.recordLength;
-        d.stats.records.sslv2 = (d.stats.records.sslv2 ?? 0) + 1;
-        if (d.stats.encrypted) d.stats.encryptedRecords++;
+        d.recordEncrypted = d.stats.encrypted;
         d.body = d.stats.encrypted ? null : [];
-        if (d.recordLength === 0) d.recordType = -1;
+        if (d.recordLength === 0) {
+          d.recordType = -1;
+          this.countRecord(d, 'sslv2');
+        }
         continue;
       }
       const take = Math.min(d.recordRemaining, chunk.length - i);
@@ -691,6 +723,7 @@ export class TlsSession {
       this.skipRecordBytes(d, take);
       if (d.recordRemaining > 0) continue;
       d.recordType = -1;
+      this.countRecord(d, 'sslv2');
       const body = d.body;
       d.body = null;
       if (body && this.sslv2Message(side, d, body.length === 1 ? body[0]! : Buffer.concat(body))) {
@@ -799,7 +832,7 @@ export class TlsSession {
     if (this.clientSide !== undefined) return this.clientSide;
     if (this.options.initiator !== undefined && !this.options.midstream) return this.options.initiator;
     if (this.serverHelloSide !== undefined) return (this.serverHelloSide ^ 1) as Side;
-    if (this.options.initiator !== undefined) return this.options.initiator;
+    // Mid-stream with no hello: clients use the ephemeral (higher) port.
     const port = (ep: string) => Number(ep.slice(ep.lastIndexOf(':') + 1));
     return port(this.options.endpoints[0]) >= port(this.options.endpoints[1]) ? 0 : 1;
   }

@@ -182,7 +182,7 @@ export function connectionAsOracle(c: Connection): Omit<OracleConnection, 'tcp_s
   const out: Omit<OracleConnection, 'tcp_stream' | 'tshark_errors'> = {
     client: c.client,
     server: c.server,
-    records: recordCounts.sslv2 ?? recordCounts['22'] ?? 0,
+    records: (recordCounts.sslv2 ?? 0) + (recordCounts['22'] ?? 0),
     record_counts: recordCounts,
     client_hello: c.clientHello ? clientHelloAsOracle(c.clientHello) : null,
     server_hello: c.serverHello ? serverHelloAsOracle(c.serverHello) : null,
