@@ -13,6 +13,9 @@ const IDB = 1;
 const PB = 2; // obsolete Packet Block (pcapng §Appendix A)
 const SPB = 3;
 const EPB = 6;
+const DSB = 0x0a;
+const CB_COPY = 0xbad;
+const CB_NOCOPY = 0x40000bad;
 const BOM = 0x1a2b3c4d;
 const OPT_ENDOFOPT = 0;
 const IF_TSRESOL = 9;
@@ -20,7 +23,7 @@ const IF_TSOFFSET = 14;
 
 const BLOCK_NAMES: Record<number, string> = {
   [SHB]: 'SHB', [IDB]: 'IDB', [PB]: 'PB', [SPB]: 'SPB', 4: 'NRB', 5: 'ISB', [EPB]: 'EPB',
-  0x0a: 'DSB', 0xbad: 'custom', 0x40000bad: 'custom',
+  [DSB]: 'DSB', [CB_COPY]: 'CB', [CB_NOCOPY]: 'CB',
 };
 
 export function blockName(type: number): string {
@@ -172,8 +175,14 @@ class PcapngParser {
         this.ifaces = [];
         return;
       }
+      case CB_COPY:
+      case CB_NOCOPY:
+        // Wiretap hands Custom Blocks (§4.8) to tshark as records with their own frame number
+        // (checked with tshark 4.0); count them so our frame numbers stay tshark's.
+        this.packets++;
+        return;
       default:
-        return; // NRB, ISB, DSB, custom and unknown blocks carry no packets for us
+        return; // NRB, ISB, DSB and unknown blocks carry no packets and get no frame number
     }
   }
 

@@ -21,6 +21,7 @@ export interface PacketSink {
 
 export interface CaptureSummary {
   format: 'pcap' | 'pcap-ns' | 'pcapng';
+  /** Frames as tshark numbers them (the last CapturedPacket.index, or more when trailing pcapng Custom Blocks were counted, as tshark does). */
   packets: number;
   /** Bytes of the file consumed (equals the file size unless reading stopped early). */
   bytes: number;

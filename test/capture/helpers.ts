@@ -233,3 +233,45 @@ export function writeTemp(dir: string, name: string, bytes: Uint8Array): string 
   writeFileSync(p, bytes);
   return p;
 }
+
+export interface NgBlock {
+  type: number;
+  body: number[] | Uint8Array;
+}
+
+/** Serialises pcapng blocks in the given byte order (body is padded to 4; total length both ends). */
+export function pcapngBlocks(blocks: NgBlock[], littleEndian = true): Buffer {
+  const parts: Buffer[] = [];
+  for (const b of blocks) {
+    const body = Buffer.from(b.body);
+    const pad = (4 - (body.length % 4)) % 4;
+    const total = 12 + body.length + pad;
+    const buf = Buffer.alloc(total);
+    const w = (v: number, at: number): void => {
+      if (littleEndian) buf.writeUInt32LE(v >>> 0, at);
+      else buf.writeUInt32BE(v >>> 0, at);
+    };
+    w(b.type, 0);
+    w(total, 4);
+    body.copy(buf, 8);
+    w(total, total - 4);
+    parts.push(buf);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Little/big-endian field writers for block bodies. */
+export function ngWriter(littleEndian: boolean): { u16(n: number): number[]; u32(n: number): number[]; opt(code: number, value: number[]): number[] } {
+  const u16 = (n: number): number[] => (littleEndian ? [n & 0xff, (n >> 8) & 0xff] : u16be(n));
+  const u32 = (n: number): number[] => (littleEndian ? [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff] : u32be(n));
+  const opt = (code: number, value: number[]): number[] => {
+    const pad = (4 - (value.length % 4)) % 4;
+    return [...u16(code), ...u16(value.length), ...value, ...new Array<number>(pad).fill(0)];
+  };
+  return { u16, u32, opt };
+}
+
+export function shbBody(littleEndian: boolean): number[] {
+  const w = ngWriter(littleEndian);
+  return [...w.u32(0x1a2b3c4d), ...w.u16(1), ...w.u16(0), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+}
