@@ -180,7 +180,7 @@ function walkCertificate(der: Uint8Array, info: CertInfo, s: Scratch, problems: 
   // issuerUniqueID [1] IMPLICIT, subjectUniqueID [2] IMPLICIT, extensions [3] EXPLICIT
   let lastTag = 0;
   while (!tbs.done) {
-    const t = readTlv(tbs, 'tbsCertificate');
+    const t = readTlv(tbs, 'uniqueID/extensions');
     if ((t.tag !== 0x81 && t.tag !== 0xa1 && t.tag !== 0x82 && t.tag !== 0xa2 && t.tag !== 0xa3) || (t.tag & 0x1f) <= lastTag) {
       throw new Malformed(`unexpected field with tag 0x${t.tag.toString(16)}`, t.offset, 'tbsCertificate');
     }
@@ -212,7 +212,8 @@ function expectOuter(r: ByteReader, what: string, problems: string[]): Tlv {
     const valueOffset = save.offset;
     const value = save.rest();
     r.skip(r.remaining);
-    problems.push(describe(e));
+    // The inner SEQUENCE of a cut certificate is cut too: say so once, for the outermost.
+    if (!problems.some((p) => p.includes('truncated'))) problems.push(describe(e));
     return { tag, tagNumber: 0x10, constructed: true, offset: valueOffset, valueOffset, value, raw: value };
   }
 }
@@ -262,6 +263,12 @@ function readTime(r: ByteReader, what: string): string {
   }
   const [mo, d, h, mi, sec, frac, zone] = rest as [string, string, string, string, string, string, string];
   let ms = Date.UTC(y, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
+  // Date.UTC maps years 0-99 to 1900-1999; put the real year back.
+  if (y < 100) ms = new Date(ms).setUTCFullYear(y);
+  // Date.UTC also rolls Feb 30 over into March: such a date is malformed, not normalised.
+  const day = new Date(0);
+  day.setUTCFullYear(y, Number(mo) - 1, Number(d));
+  if (day.getUTCDate() !== Number(d)) throw new Malformed(`bad date ${JSON.stringify(text)}`, t.offset, what);
   if (frac) ms += Math.round(Number(`0.${frac.slice(1)}`) * 1000);
   if (zone !== 'Z') {
     const off = (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
@@ -414,7 +421,9 @@ function readExtensions(r: ByteReader, info: CertInfo, s: Scratch, problems: str
     try {
       decodeExtension(oid, next, info, s);
     } catch (e) {
-      problems.push(`Malformed: ${what}(${oid}): ${e instanceof TlsParseError ? e.message : e instanceof Error ? e.message : String(e)} @${next.valueOffset}`);
+      // Our own errors carry their field path and offset; pkijs' schema errors get ours.
+      if (e instanceof TlsParseError) problems.push(`${describe(e)} (in ${what}, ${oid})`);
+      else problems.push(`Malformed: ${what}(${oid}): ${e instanceof Error ? e.message : String(e)} @${next.valueOffset}`);
     }
   }
 }
@@ -438,7 +447,13 @@ function decodeExtension(oid: string, value: Tlv, info: CertInfo, s: Scratch): v
       const bc = new pkijs.BasicConstraints({ schema: asn1(v) });
       info.basicConstraints = { ca: bc.cA };
       const pl: unknown = bc.pathLenConstraint;
-      if (typeof pl === 'number') info.basicConstraints.pathLength = pl;
+      if (typeof pl === 'number') {
+        // RFC 5280 §4.2.1.9: pathLenConstraint INTEGER (0..MAX)
+        if (pl < 0) throw new Error(`negative pathLenConstraint ${pl}`);
+        info.basicConstraints.pathLength = pl;
+      } else if (pl !== undefined) {
+        throw new Error('pathLenConstraint too large');
+      }
       break;
     }
     case EXTENSION_OIDS.subjectKeyIdentifier: {

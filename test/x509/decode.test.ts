@@ -141,6 +141,29 @@ describe('decodeCertificate: malformed input never throws', () => {
     assert.match(c.error ?? '', /65537 bytes/);
   });
 
+  it('an impossible date is reported with its field; the fields before it are kept', () => {
+    const der = Buffer.from(FIXTURE);
+    const at = der.indexOf('261126055344Z', 0, 'latin1');
+    der.write('261131055344Z', at, 'latin1'); // 31 November
+    const c = decodeCertificate(der);
+    assert.match(c.error ?? '', /^Malformed: validity\.notBefore: bad date "261131055344Z" @\d+/);
+    assert.equal(c.issuer, full.issuer);
+    assert.equal(c.notBefore, '');
+  });
+
+  it('a broken extension is reported and the other extensions still decode', () => {
+    const der = Buffer.from(FIXTURE);
+    // basicConstraints value 30 03 01 01 ff → 31 03 01 01 ff (a SET where the SEQUENCE belongs)
+    const at = der.indexOf(Buffer.from('30030101ff', 'hex'));
+    der[at] = 0x31;
+    const c = decodeCertificate(der);
+    assert.match(c.error ?? '', /extensions\[2\]\(2\.5\.29\.19\)/);
+    assert.equal(c.basicConstraints, undefined);
+    assert.deepEqual(c.san, full.san);
+    assert.deepEqual(c.keyUsage, full.keyUsage);
+    assert.equal(c.subject, full.subject);
+  });
+
   it('an empty input', () => {
     const c = decodeCertificate(new Uint8Array(0));
     wellFormed(c, new Uint8Array(0));
