@@ -51,8 +51,13 @@ function bytesText(n: number): string {
   return `${(n / (1 << 20)).toFixed(1)} MiB`;
 }
 
+export interface ProxyHooks {
+  /** Every connection's final decoded state as it closes (after the report was printed). */
+  closed?(c: Connection): void;
+}
+
 /** Starts the proxy; rejects when the address cannot be bound. */
-export async function startProxy(opts: ProxyOptions, io: Io): Promise<ProxyHandle> {
+export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks = {}): Promise<ProxyHandle> {
   const style = makeStyle(useColor(io.out, opts.color));
   const errStyle = makeStyle(useColor(io.err, opts.color));
   const summary = new ProxySummary();
@@ -69,6 +74,7 @@ export async function startProxy(opts: ProxyOptions, io: Io): Promise<ProxyHandl
   const closed = (i: CloseInfo): void => {
     summary.add(i.connection, i.bytes, findingsById.get(i.id));
     findingsById.delete(i.id);
+    if (i.connection && hooks.closed) hooks.closed(i.connection);
     if (opts.verbose) {
       const how = `client ${i.endings[0] === 'fin' ? 'FIN' : i.endings[0] === 'reset' ? 'RST' : 'closed'}, server ${i.endings[1] === 'fin' ? 'FIN' : i.endings[1] === 'reset' ? 'RST' : 'closed'}`;
       line(

@@ -50,7 +50,7 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
       io.err.write(`tlspeek: ${result.error}\n`);
     }
   }
-  if (!opts.json) {
+  if (!opts.json && failed < opts.files.length) {
     const t = totals;
     io.out.write(
       style.dim(`${t.connections} connection${t.connections === 1 ? '' : 's'}: ${t.tls} TLS (${t.complete} complete, ${t.failed} failed), ${t.notTls} not TLS`) + '\n',

@@ -18,7 +18,7 @@ export interface ConnectionFilter {
 export interface ReplayCallbacks {
   /** A decoded connection, in the order connections end. */
   connection(c: Connection): void;
-  /** A recoverable problem with the file (truncated tail, fragments, …), already prefixed with the file name. */
+  /** A recoverable problem with the file (truncated tail, fragments, …); the message names the file. */
   warning(message: string): void;
   progress?(file: string, bytesRead: number, totalBytes: number): void;
 }
@@ -56,6 +56,7 @@ export function matches(c: Connection, f: ConnectionFilter): boolean {
 export async function replayFile(file: string, filter: ConnectionFilter, cb: ReplayCallbacks): Promise<FileResult> {
   const result: FileResult = { file, ok: true, packets: 0, connections: 0, emitted: 0 };
   const flows = new FlowTable({
+    warning: (m) => cb.warning(`${file}: ${m}`),
     open(flow: FlowInfo): FlowHandler {
       result.connections++;
       const session = new TlsSession({
@@ -93,7 +94,7 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
       file,
       {
         packet: (p) => flows.packet(p),
-        warning: (m) => cb.warning(`${file}: ${m}`),
+        warning: (m) => cb.warning(m),
       },
       cb.progress ? { onProgress: (read: number, total: number) => cb.progress!(file, read, total) } : undefined,
     );

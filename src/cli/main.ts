@@ -34,7 +34,13 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       throw err ?? new UsageError(msg);
     });
   try {
-    await cli.parseAsync();
+    // With a callback, yargs hands --help/--version text back instead of printing it,
+    // so it goes to our stream like everything else.
+    let output = '';
+    await cli.parseAsync(args, {}, (_err: unknown, _argv: unknown, out: string) => {
+      output = out;
+    });
+    if (output) io.out.write(`${output}\n`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err.write(`${await cli.getHelp()}\n\ntlspeek: ${e.message}\n`);

@@ -1,0 +1,158 @@
+// `tlspeek replay` as a user runs it: good captures, filters, JSON Lines, and bad input
+// that must give one clear line, the right exit status, and never an exception or a hang.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import type { Connection } from '../../src/tls/model.js';
+
+const CAPTURES = fileURLToPath(new URL('../../captures/', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'tlspeek-cli-'));
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (d: Buffer) => (o += d.toString()));
+  err.on('data', (d: Buffer) => (e += d.toString()));
+  const code = await main(args, { out, err });
+  return { code, out: o, err: e };
+}
+
+const jsonLines = (s: string): Connection[] =>
+  s
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Connection);
+
+test('text output of the demo capture shows the client-auth handshake', async () => {
+  const r = await run('replay', '--color', 'never', `${CAPTURES}apache-mtls-pss-default.pcap`);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /C ← S {2}certificate_request/);
+  assert.match(r.out, /C → S {2}certificate_verify {2}rsa_pkcs1_sha256/);
+  assert.match(r.out, /CertificateRequest\n\s+certificate_types\s+rsa_sign, dss_sign, ecdsa_sign/);
+  assert.doesNotMatch(r.out, /\x1b\[/, 'no colour when asked for none');
+});
+
+test('--json prints one connection per line with source "replay"', async () => {
+  const r = await run('replay', '--json', `${CAPTURES}tls12.pcap`, `${CAPTURES}tls13.pcap`);
+  assert.equal(r.code, 0, r.err);
+  const conns = jsonLines(r.out);
+  assert.equal(conns.length, 2);
+  assert.ok(conns.every((c) => c.source === 'replay'));
+  assert.deepEqual(conns.map((c) => c.version?.name), ['TLS 1.2', 'TLS 1.3']);
+});
+
+test('filters: --port, --host (address or SNI), --connection', async () => {
+  const all = jsonLines((await run('replay', '--json', `${CAPTURES}tls12.pcap`)).out);
+  const port = Number(all[0]!.server.split(':').pop());
+  assert.equal(jsonLines((await run('replay', '--json', '--port', String(port), `${CAPTURES}tls12.pcap`)).out).length, 1);
+  assert.equal(jsonLines((await run('replay', '--json', '--port', '1', `${CAPTURES}tls12.pcap`)).out).length, 0);
+  assert.equal(jsonLines((await run('replay', '--json', '--host', '127.0.0.1', `${CAPTURES}tls12.pcap`)).out).length, 1);
+  assert.equal(jsonLines((await run('replay', '--json', '--host', '192.0.2.1', `${CAPTURES}tls12.pcap`)).out).length, 0);
+  const sni = all[0]!.clientHello?.serverName;
+  if (sni) assert.equal(jsonLines((await run('replay', '--json', '--host', sni, `${CAPTURES}tls12.pcap`)).out).length, 1);
+  assert.equal(jsonLines((await run('replay', '--json', '-n', '2', `${CAPTURES}tls12.pcap`)).out).length, 0);
+});
+
+test('usage errors exit 2 with the usage text; --help and --version exit 0', async () => {
+  const none = await run();
+  assert.equal(none.code, 2);
+  assert.match(none.err, /Name a command/);
+  const bad = await run('replay');
+  assert.equal(bad.code, 2);
+  const help = await run('replay', '--help');
+  assert.equal(help.code, 0);
+  assert.match(help.out, /Examples:/);
+  const version = await run('--version');
+  assert.equal(version.code, 0);
+  assert.match(version.out, /^\d+\.\d+\.\d+/);
+});
+
+function badFile(name: string, bytes: Uint8Array | string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+const good = readFileSync(`${CAPTURES}tls12.pcap`);
+
+for (const [label, make, pattern] of [
+  ['a missing file', () => join(tmp, 'nope.pcap'), /nope\.pcap: no such file/],
+  ['a directory', () => (mkdirSync(join(tmp, 'dir.pcap'), { recursive: true }), join(tmp, 'dir.pcap')), /is a directory/],
+  ['an empty file', () => badFile('empty.pcap', ''), /empty file/],
+  ['garbage', () => badFile('garbage.pcap', Buffer.from('this is not a capture at all, just text\n'.repeat(20))), /not a pcap or pcapng file \(magic 0x74686973\)/],
+  ['a cut global header', () => badFile('cut.pcap', good.subarray(0, 20)), /truncated pcap global header/],
+] as const) {
+  test(`${label}: one line naming the file, exit 1`, async () => {
+    const path = make();
+    const r = await run('replay', path);
+    assert.equal(r.code, 1);
+    const lines = r.err.trim().split('\n');
+    assert.equal(lines.length, 1, r.err);
+    assert.match(lines[0]!, pattern);
+    assert.ok(lines[0]!.includes(path), 'the line names the file');
+  });
+}
+
+test('a file cut inside a packet: a warning, the packets before it decoded, exit 0', async () => {
+  const path = badFile('cut-record.pcap', good.subarray(0, good.length - 30));
+  const r = await run('replay', '--json', path);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /capture truncated after \d+ packets/);
+  assert.equal(jsonLines(r.out)[0]?.clientHello?.version.name, 'TLS 1.2');
+});
+
+test('one bad file among good ones: the good ones are still decoded, exit 1', async () => {
+  const r = await run('replay', '--json', join(tmp, 'nope.pcap'), `${CAPTURES}tls12.pcap`);
+  assert.equal(r.code, 1);
+  assert.equal(jsonLines(r.out).length, 1);
+});
+
+test('a 16 MB handshake length inside a good capture is reported for that connection only', async () => {
+  // Patch the server's Certificate header (0x0b + 24-bit length) to claim 0xffffff bytes.
+  const bytes = Buffer.from(good);
+  const conns = jsonLines((await run('replay', '--json', `${CAPTURES}tls12.pcap`)).out);
+  const cert = conns[0]!.messages.find((m) => m.type?.name === 'certificate' && m.from === 'server')!;
+  const certLen = cert.length;
+  const needle = Buffer.from([0x0b, (certLen >> 16) & 0xff, (certLen >> 8) & 0xff, certLen & 0xff]);
+  const at = bytes.indexOf(needle);
+  assert.ok(at > 0, 'found the Certificate header in the capture');
+  bytes[at + 1] = 0xff;
+  bytes[at + 2] = 0xff;
+  bytes[at + 3] = 0xff;
+  const path = badFile('huge-length.pcap', bytes);
+  const r = await run('replay', '--json', path);
+  assert.equal(r.code, 0);
+  const [c] = jsonLines(r.out);
+  assert.match(c!.errors.map((e) => e.message).join('\n'), /certificate message of 16777215 bytes exceeds the 1048576-byte cap/);
+  assert.equal(c!.serverHello?.cipherSuite.code, conns[0]!.serverHello?.cipherSuite.code, 'what came before is still decoded');
+});
+
+test('snaplen-truncated packets (editcap -s 80): gaps reported, no crash', async () => {
+  const path = join(tmp, 'snap80.pcap');
+  execFileSync('editcap', ['-s', '80', `${CAPTURES}tls12.pcap`, path]);
+  const r = await run('replay', '--json', path);
+  assert.equal(r.code, 0);
+  const [c] = jsonLines(r.out);
+  assert.ok(c!.gaps && c!.gaps.client + c!.gaps.server > 0, 'the missing bytes are counted');
+  assert.ok(c!.errors.some((e) => /missing from the capture/.test(e.message)));
+});
+
+test('a pcapng block length that lies: one line with the byte offset, packets before it kept', async () => {
+  const ng = Buffer.from(readFileSync(`${CAPTURES}tls12.pcapng`));
+  // Walk the blocks to the third one and make its total length absurd.
+  let off = 0;
+  for (let i = 0; i < 3; i++) off += ng.readUInt32LE(off + 4);
+  ng.writeUInt32LE(0x7ffffff0, off + 4);
+  const path = badFile('lying.pcapng', ng);
+  const r = await run('replay', path);
+  assert.match(r.err, new RegExp(`offset ${off}|@${off}|byte ${off}`), r.err);
+  assert.equal(r.err.trim().split('\n').length, 1, r.err);
+});
