@@ -1,0 +1,272 @@
+// Shared pieces for the rules: building findings, naming things the way the output quotes them,
+// classifying signature schemes, and working out where in the handshake an alert came.
+import type { Alert, CertInfo, ClientHello, CodePoint, Connection, Finding, LadderEntry, Role, ServerHello } from '../tls/model.js';
+import type { Rule, RuleFix, Severity } from './types.js';
+
+// ---- findings ------------------------------------------------------------------------------------
+
+const FIX_LABELS: [keyof RuleFix, string][] = [
+  ['apache', 'Apache httpd'],
+  ['nginx', 'nginx'],
+  ['openssl', 'openssl'],
+  ['client', 'client'],
+  ['general', ''],
+];
+
+/** One line per server, "Apache httpd: …", in a fixed order. */
+export function renderFix(fix: RuleFix): string {
+  const lines: string[] = [];
+  for (const [key, label] of FIX_LABELS) {
+    const text = fix[key];
+    if (text) lines.push(label ? `${label}: ${text}` : text);
+  }
+  return lines.join('\n');
+}
+
+export interface FindingOptions {
+  severity?: Severity;
+  /** A fix specific to this finding; the rule's catalogue fix otherwise. `null` for none. */
+  fix?: RuleFix | null;
+}
+
+export function finding(rule: Rule, detail: string, opts: FindingOptions = {}): Finding {
+  const f: Finding = { id: rule.id, severity: opts.severity ?? rule.severity, title: rule.title, detail };
+  const fix = opts.fix === undefined ? rule.fix : opts.fix;
+  if (fix) {
+    const text = renderFix(fix);
+    if (text) f.fix = text;
+  }
+  if (rule.refs.length) f.refs = [...rule.refs];
+  return f;
+}
+
+// ---- naming --------------------------------------------------------------------------------------
+
+export function names(list: readonly CodePoint[] | undefined): string {
+  return list && list.length ? list.map((c) => c.name).join(', ') : '(none)';
+}
+
+/** "CN=client-rsa,O=Example (RSA 2048 bits)". */
+export function certLabel(cert: CertInfo): string {
+  const k = cert.publicKey;
+  const key = [k.algorithm.toUpperCase(), k.bits ? `${k.bits} bits` : '', k.curve ?? ''].filter(Boolean).join(' ');
+  return `${cert.subject || '(empty subject)'} (${key})`;
+}
+
+/** "1st", "2nd", … for positions in a list (1-based). */
+export function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${s}`;
+}
+
+export function roleName(r: Role): string {
+  return r === 'client' ? 'the client' : 'the server';
+}
+
+export function peer(r: Role): Role {
+  return r === 'client' ? 'server' : 'client';
+}
+
+// ---- versions and hellos -------------------------------------------------------------------------
+
+export const TLS13 = 0x0304;
+
+export function isTls13Code(code: number): boolean {
+  // RFC 8446 plus the draft versions (0x7f00 | draft) that pre-standard stacks sent.
+  return code === TLS13 || (code & 0xff00) === 0x7f00;
+}
+
+/** The ServerHello that settled the connection (not a HelloRetryRequest). */
+export function finalServerHello(c: Connection): ServerHello | undefined {
+  const all = [c.serverHello, ...(c.additionalServerHellos ?? [])].filter((h): h is ServerHello => h !== undefined);
+  return all.filter((h) => !h.helloRetryRequest).at(-1);
+}
+
+export function allClientHellos(c: Connection): ClientHello[] {
+  return [c.clientHello, ...(c.additionalClientHellos ?? [])].filter((h): h is ClientHello => h !== undefined);
+}
+
+export function allServerHellos(c: Connection): ServerHello[] {
+  return [c.serverHello, ...(c.additionalServerHellos ?? [])].filter((h): h is ServerHello => h !== undefined);
+}
+
+/** TLS 1.0–1.2 negotiated (a ServerHello in TLS record format that did not pick TLS 1.3). */
+export function negotiatedPre13(c: Connection): ServerHello | undefined {
+  const sh = finalServerHello(c);
+  if (!sh || sh.sslv2 || isTls13Code(sh.selectedVersion.code)) return undefined;
+  return sh;
+}
+
+// ---- signature schemes (RFC 8446 §4.2.3; TLS 1.2 pairs: RFC 5246 §7.4.1.4.1) ---------------------
+
+/** TLS 1.2 (hash, signature) pair with a defined hash: MD5..SHA-512 (1..6). */
+function pair(code: number, sig: number): boolean {
+  const hash = code >> 8;
+  return (code & 0xff) === sig && hash >= 1 && hash <= 6;
+}
+
+/** rsa_pkcs1_* (and the legacy md5/sha224 RSA pairs): RSASSA-PKCS1-v1_5. */
+export function isRsaPkcs1(code: number): boolean {
+  return pair(code, 1);
+}
+
+/** rsa_pss_rsae_* (0x0804–0x0806) and rsa_pss_pss_* (0x0809–0x080b). */
+export function isRsaPss(code: number): boolean {
+  return (code >= 0x0804 && code <= 0x0806) || (code >= 0x0809 && code <= 0x080b);
+}
+
+/** rsa_pss_rsae_*: RSA-PSS made with an ordinary rsaEncryption key. */
+export function isRsaPssRsae(code: number): boolean {
+  return code >= 0x0804 && code <= 0x0806;
+}
+
+/** The public-key algorithm (as in CertInfo.publicKey.algorithm) that can make this signature. */
+export function keyTypesFor(code: number): string[] {
+  if (isRsaPkcs1(code)) return ['rsa'];
+  if (isRsaPssRsae(code)) return ['rsa'];
+  if (code >= 0x0809 && code <= 0x080b) return ['rsa-pss'];
+  if (pair(code, 2)) return ['dsa'];
+  if (pair(code, 3) || (code >= 0x081a && code <= 0x081c)) return ['ec'];
+  if (code === 0x0807) return ['ed25519'];
+  if (code === 0x0808) return ['ed448'];
+  return [];
+}
+
+/** RFC 5246 §7.4.1.4.1: a TLS 1.2 ClientHello without signature_algorithms means {sha1} × {rsa, dsa, ecdsa}. */
+export const DEFAULT_TLS12_SIGALGS = [0x0201, 0x0202, 0x0203];
+
+// ---- certificates --------------------------------------------------------------------------------
+
+/** RFC 4514 strings compared without case and spacing differences. */
+export function sameDn(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/\s*([,=+])\s*/g, '$1').trim();
+  return norm(a) === norm(b);
+}
+
+export type Validity = 'expired' | 'not-yet-valid';
+
+export function validityAt(cert: CertInfo, now: Date): Validity | undefined {
+  const t = now.getTime();
+  const nb = Date.parse(cert.notBefore);
+  const na = Date.parse(cert.notAfter);
+  if (!Number.isNaN(na) && t > na) return 'expired';
+  if (!Number.isNaN(nb) && t < nb) return 'not-yet-valid';
+  return undefined;
+}
+
+/** Certificates that parsed well enough to be judged. */
+export function usable(certs: readonly CertInfo[] | undefined): CertInfo[] {
+  return (certs ?? []).filter((x) => !x.error || (x.subject !== '' && x.publicKey?.algorithm));
+}
+
+/** A self-signed certificate: a trust anchor when it is a CA, otherwise a self-signed end entity. */
+export function isRoot(cert: CertInfo): boolean {
+  return cert.selfSigned;
+}
+
+// ---- where things happened -----------------------------------------------------------------------
+
+/** Display names of handshake messages, as the RFCs spell them. */
+const MESSAGE_NAMES: Record<string, string> = {
+  hello_request: 'HelloRequest',
+  client_hello: 'ClientHello',
+  server_hello: 'ServerHello',
+  hello_retry_request: 'HelloRetryRequest',
+  new_session_ticket: 'NewSessionTicket',
+  end_of_early_data: 'EndOfEarlyData',
+  encrypted_extensions: 'EncryptedExtensions',
+  certificate: 'Certificate',
+  server_key_exchange: 'ServerKeyExchange',
+  certificate_request: 'CertificateRequest',
+  server_hello_done: 'ServerHelloDone',
+  certificate_verify: 'CertificateVerify',
+  client_key_exchange: 'ClientKeyExchange',
+  finished: 'Finished',
+  certificate_status: 'CertificateStatus',
+};
+
+export function messageName(name: string): string {
+  return MESSAGE_NAMES[name] ?? name;
+}
+
+function ladderName(m: LadderEntry, c: Connection): string {
+  if (m.record === 'change_cipher_spec') return 'ChangeCipherSpec';
+  if (m.record === 'handshake' && m.encrypted) return c.version && isTls13Code(c.version.code) ? 'encrypted handshake' : 'Finished (encrypted)';
+  if (m.record === 'application_data') return 'encrypted records';
+  const n = m.type?.name ?? m.record;
+  // An empty certificate_list is 3 bytes (TLS 1.2) or 4 with the request context (TLS 1.3).
+  if (n === 'certificate' && m.length <= 4) return 'Certificate (empty)';
+  return messageName(n);
+}
+
+export type Stage =
+  /** Nothing but the ClientHello(s) before the alert. */
+  | 'hello'
+  /** After the server's first flight (ServerHello … ServerHelloDone): the client judged the server's certificate, key exchange, CertificateRequest. */
+  | 'server-flight'
+  /** After the client's second flight (Certificate … Finished): the server judged the client's certificate, key exchange, CertificateVerify, Finished. */
+  | 'client-flight'
+  /** After the server's Finished or later. */
+  | 'late'
+  | 'unknown';
+
+export interface AlertContext {
+  stage: Stage;
+  /** Who sent the messages just before the alert. */
+  lastFrom?: Role;
+  /** That sender's last flight, in order, e.g. ["Certificate (empty)", "ClientKeyExchange", "ChangeCipherSpec", "Finished (encrypted)"]. */
+  flight: string[];
+  /** "after the client's Certificate (empty), ClientKeyExchange, ChangeCipherSpec, Finished (encrypted)". */
+  where: string;
+}
+
+/** The ladder entry of an alert, matched by sender and stream offset. */
+function alertIndex(c: Connection, a: Alert): number {
+  return c.messages.findIndex((m) => m.record === 'alert' && m.from === a.from && m.offset === a.offset);
+}
+
+/** Where in the handshake an alert came, from the message ladder (falls back to Alert.after). */
+export function alertContext(c: Connection, a: Alert): AlertContext {
+  const idx = alertIndex(c, a);
+  const before = (idx >= 0 ? c.messages.slice(0, idx) : c.messages).filter((m) => m.record !== 'alert');
+  if (idx < 0 && a.after === undefined) return { stage: 'unknown', flight: [], where: 'at an unknown point' };
+  if (idx < 0) {
+    // The ladder was capped: only the message name is known.
+    const stage: Stage = a.after === 'client_hello' ? 'hello' : 'unknown';
+    return { stage, flight: [messageName(a.after!)], where: `after ${messageName(a.after!)}` };
+  }
+  const relevant = before.filter((m) => m.record !== 'application_data' || m.from !== a.from);
+  const last = relevant.at(-1);
+  if (!last) return { stage: 'unknown', flight: [], where: 'before any handshake message' };
+  const flight: LadderEntry[] = [];
+  for (let i = relevant.length - 1; i >= 0 && relevant[i]!.from === last.from; i--) flight.unshift(relevant[i]!);
+  const types = new Set(flight.map((m) => m.type?.name ?? m.record));
+  const seen = new Set(before.map((m) => m.type?.name ?? ''));
+  let stage: Stage = 'unknown';
+  if (last.from === 'client' && types.has('client_hello') && !seen.has('server_hello')) stage = 'hello';
+  else if (last.from === 'client' && types.has('client_hello')) stage = 'hello';
+  else if (last.from === 'server' && (types.has('server_hello_done') || types.has('certificate') || types.has('certificate_request') || types.has('server_key_exchange'))) stage = 'server-flight';
+  else if (last.from === 'client' && (types.has('client_key_exchange') || types.has('certificate') || types.has('certificate_verify'))) stage = 'client-flight';
+  else if (seen.has('server_hello')) stage = 'late';
+  const names = flight.map((m) => ladderName(m, c));
+  return { stage, lastFrom: last.from, flight: names, where: `after ${last.from === 'client' ? "the client's" : "the server's"} ${names.join(', ')}` };
+}
+
+/** Plaintext fatal alerts (level 2), in order. */
+export function fatalAlerts(c: Connection): Alert[] {
+  return c.alerts.filter((a) => !a.encrypted && a.level?.code === 2);
+}
+
+/** The first plaintext fatal alert, if any. */
+export function firstFatal(c: Connection): Alert | undefined {
+  return fatalAlerts(c)[0];
+}
+
+export function alertName(a: Alert): string {
+  return a.description?.name ?? 'unknown alert';
+}
+
+/** Index in the ladder of the first message of a given handshake type from a side (-1 when absent). */
+export function ladderIndexOf(c: Connection, from: Role, type: string): number {
+  return c.messages.findIndex((m) => m.from === from && m.type?.name === type);
+}

@@ -1,0 +1,50 @@
+// A server may only send extensions the client offered first (RFC 5246 §7.4.1.4, RFC 8446 §4.2),
+// with two exceptions: renegotiation_info answering the SCSV (RFC 5746 §3.6) and cookie in a
+// HelloRetryRequest (RFC 8446 §4.2.2).
+import type { Connection, Finding } from '../../tls/model.js';
+import { allClientHellos, allServerHellos, finding } from '../helpers.js';
+import type { Rule } from '../types.js';
+
+const RENEGOTIATION_INFO = 0xff01;
+const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+const COOKIE = 44;
+
+function check(c: Connection): Finding[] {
+  const hellos = allClientHellos(c).filter((h) => !h.sslv2);
+  if (hellos.length === 0) return [];
+  const offered = new Set(hellos.flatMap((h) => h.extensions.map((e) => e.code)));
+  const scsv = hellos.some((h) => h.cipherSuites.some((s) => s.code === EMPTY_RENEGOTIATION_INFO_SCSV));
+  const out: Finding[] = [];
+  for (const sh of allServerHellos(c)) {
+    if (sh.sslv2) continue;
+    const extra = sh.extensions.filter((e) => {
+      if (offered.has(e.code)) return false;
+      if (e.code === RENEGOTIATION_INFO && scsv) return false;
+      if (e.code === COOKIE && sh.helloRetryRequest) return false;
+      return true;
+    });
+    if (extra.length === 0) continue;
+    out.push(
+      finding(
+        rule,
+        `The ${sh.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} carries ${extra.map((e) => `${e.name} (${e.code})`).join(', ')}, ` +
+          `which the client never offered. The ClientHello's extensions: ${hellos.at(-1)!.extensions.map((e) => e.name).join(', ') || '(none)'}.`,
+      ),
+    );
+  }
+  return out;
+}
+
+export const rule: Rule = {
+  id: 'extension-not-offered',
+  family: 'server',
+  severity: 'error',
+  title: 'Server sent an extension the client did not offer',
+  explain:
+    'Extensions are client-initiated: a server may only send an extension in its ServerHello when the client sent it first. An unsolicited ' +
+    'extension makes a conforming client abort with unsupported_extension. Exceptions that are not reported: renegotiation_info in answer to ' +
+    'TLS_EMPTY_RENEGOTIATION_INFO_SCSV, and cookie in a HelloRetryRequest. Causes: a server stack bug, or a middlebox that rewrites hellos.',
+  fix: { general: 'update or reconfigure the server TLS stack (or the middlebox in front of it)' },
+  refs: ['RFC 5246 §7.4.1.4', 'RFC 8446 §4.2', 'RFC 5746 §3.6'],
+  check,
+};
