@@ -1,0 +1,103 @@
+// `tlspeek rules` lists the diagnosis catalogue; `tlspeek rules ID` explains one rule: what it
+// checks and why it matters, its severity, the fix per server, and the RFC sections behind it.
+import type { Argv, CommandModule } from 'yargs';
+import { findRule, RULES, type Rule } from '../../rules/index.js';
+import { renderFix } from '../../rules/helpers.js';
+import type { ColorChoice, Style } from '../../report/style.js';
+import { renderTable } from '../../report/table.js';
+import { styleFor, write, type Io } from '../io.js';
+
+interface RulesArgs {
+  id?: string;
+  json: boolean;
+  color: ColorChoice;
+}
+
+const FAMILY_TITLES: Record<Rule['family'], string> = {
+  'client-auth': 'client authentication',
+  server: 'server side',
+  protocol: 'protocol and policy',
+};
+
+function severityText(rule: Rule, style: Style): string {
+  const all = rule.severities ?? [rule.severity];
+  return all.map((s) => (s === 'error' ? style.bad(s) : s === 'warning' ? style.warn(s) : style.info(s))).join('/');
+}
+
+/** Greedy word wrap; keeps long words (commands, cipher lists) whole. */
+function wrap(text: string, width: number, indent: string): string {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (line && indent.length + line.length + 1 + word.length > width) {
+        out.push(indent + line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    out.push(indent + line);
+  }
+  return out.join('\n');
+}
+
+export function renderCatalogue(style: Style, width: number | undefined): string {
+  const rows = RULES.map((r) => [r.id, severityText(r, style), FAMILY_TITLES[r.family], r.title]);
+  return `${renderTable(['id', 'severity', 'family', 'title'], rows, { style, ...(width !== undefined ? { width } : {}) })}\n` +
+    `${RULES.length} rules. \`tlspeek rules ID\` explains one.\n`;
+}
+
+export function renderRule(rule: Rule, style: Style, width: number): string {
+  const lines = [
+    `${style.head(rule.id)}  ${severityText(rule, style)}  (${FAMILY_TITLES[rule.family]})`,
+    rule.title,
+    '',
+    style.head('What it means'),
+    wrap(rule.explain, width, '  '),
+  ];
+  if (rule.fix) {
+    lines.push('', style.head('Fix'));
+    for (const l of renderFix(rule.fix).split('\n')) lines.push(wrap(l, width, '  ').replace(/\n {2}/g, '\n      '));
+  }
+  if (rule.refs.length) lines.push('', style.head('References'), ...rule.refs.map((r) => `  ${r}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function ruleJson(r: Rule): object {
+  return { id: r.id, family: r.family, severity: r.severity, severities: r.severities ?? [r.severity], title: r.title, explain: r.explain, fix: r.fix ?? {}, refs: r.refs };
+}
+
+/** Rule ids close to a mistyped one (shared prefix or substring). */
+function suggestions(id: string): string[] {
+  const q = id.toLowerCase();
+  return RULES.map((r) => r.id).filter((r) => r.includes(q) || q.includes(r) || r.split('-')[0] === q.split('-')[0]).slice(0, 5);
+}
+
+export function rulesCommand(io: Io, setExit: (code: number) => void): CommandModule<object, RulesArgs> {
+  return {
+    command: 'rules [id]',
+    describe: 'List the diagnosis rules, or explain one',
+    builder: (y) =>
+      (y as Argv<object>)
+        .positional('id', { type: 'string', describe: 'a rule id, e.g. certreq-pss-preferred' })
+        .option('json', { type: 'boolean', default: false, describe: 'the catalogue (or the rule) as JSON' })
+        .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as ColorChoice, describe: 'colour in text output' })
+        .example('$0 rules', 'every rule: id, severity, family, title')
+        .example('$0 rules certreq-pss-preferred', 'why RSA-PSS first in a CertificateRequest breaks smartcards, and the fix') as unknown as Argv<RulesArgs>,
+    handler: async (argv) => {
+      const style = styleFor(io, argv.json ? 'never' : argv.color);
+      const columns = (io.out as NodeJS.WriteStream).columns;
+      if (argv.id === undefined) {
+        await write(io.out, argv.json ? `${JSON.stringify(RULES.map(ruleJson), null, 2)}\n` : renderCatalogue(style, columns));
+        return;
+      }
+      const rule = findRule(argv.id);
+      if (!rule) {
+        const near = suggestions(argv.id);
+        io.err.write(`tlspeek: no rule "${argv.id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (\`tlspeek rules\` lists them all)\n`);
+        setExit(2);
+        return;
+      }
+      await write(io.out, argv.json ? `${JSON.stringify(ruleJson(rule), null, 2)}\n` : renderRule(rule, style, Math.min(100, columns ?? 80)));
+    },
+  };
+}
