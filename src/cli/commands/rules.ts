@@ -41,9 +41,15 @@ function wrap(text: string, width: number, indent: string): string {
 }
 
 export function renderCatalogue(style: Style, width: number | undefined): string {
-  const rows = RULES.map((r) => [r.id, severityText(r, style), FAMILY_TITLES[r.family], r.title]);
-  return `${renderTable(['id', 'severity', 'family', 'title'], rows, { style, ...(width !== undefined ? { width } : {}) })}\n` +
-    `${RULES.length} rules. \`tlspeek rules ID\` explains one.\n`;
+  // One table per family, ids never shortened: the id is what users type next.
+  const parts: string[] = [];
+  for (const family of Object.keys(FAMILY_TITLES) as Rule['family'][]) {
+    const rows = RULES.filter((r) => r.family === family).map((r) => [r.id, severityText(r, style), r.title]);
+    if (rows.length === 0) continue;
+    parts.push(style.head(FAMILY_TITLES[family]));
+    parts.push(renderTable(['id', 'severity', 'title'], rows, { style, ...(width !== undefined ? { width } : {}) }));
+  }
+  return `${parts.join('\n')}\n${RULES.length} rules. \`tlspeek rules ID\` explains one.\n`;
 }
 
 export function renderRule(rule: Rule, style: Style, width: number): string {
