@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { readFileSync } from 'node:fs';
 import { replayCommand } from './commands/replay.js';
 import { proxyCommand } from './commands/proxy.js';
+import { diffCommand } from './commands/diff.js';
 import { rulesCommand } from './commands/rules.js';
 import { UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
@@ -23,6 +24,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     .usage('$0 <command> [options]\n\nA passive TLS handshake analyzer: see why mutual TLS fails, byte by byte.')
     .command(replayCommand(io, setExit))
     .command(proxyCommand(io, setExit))
+    .command(diffCommand(io, setExit))
     .command(rulesCommand(io, setExit))
     .demandCommand(1, 'Name a command: replay, proxy')
     .strict()
