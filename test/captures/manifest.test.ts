@@ -243,12 +243,16 @@ if (process.env['DUMP']) {
     console.log(c.file, existsSync(f) ? JSON.stringify(inspect(f, c.tsharkOptions ?? [])) : 'MISSING');
   }
 } else {
-  test('manifest lists every capture in captures/ and nothing else', () => {
-    const listed = new Set(manifest.captures.map((c) => c.file));
-    for (const c of manifest.captures) assert.ok(existsSync(join(CAPTURES, c.file)), `${c.file} is missing`);
-    const onDisk = execFileSync('ls', [CAPTURES], { encoding: 'utf8' }).split('\n').filter((f) => /\.pcap(ng)?$/.test(f));
-    for (const f of onDisk) assert.ok(listed.has(f), `${f} is not in manifest.json`);
-    const total = onDisk.reduce((n, f) => n + statSync(join(CAPTURES, f)).size, 0);
+  test('every capture in the manifest exists, and together they stay small', () => {
+    // other generators (e.g. scripts/make-rule-captures.sh) may add files to captures/ with
+    // their own manifests, so files not listed here are not an error
+    let total = 0;
+    for (const c of manifest.captures) {
+      const f = join(CAPTURES, c.file);
+      assert.ok(existsSync(f), `${c.file} is missing`);
+      total += statSync(f).size;
+    }
+    assert.equal(new Set(manifest.captures.map((c) => c.file)).size, manifest.captures.length, 'duplicate file in manifest');
     assert.ok(total < 2_000_000, `captures total ${total} bytes`);
   });
 
