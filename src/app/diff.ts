@@ -3,7 +3,7 @@
 // 0 equal, 1 different, 2 trouble (unreadable input, a selector matching nothing).
 import { existsSync, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { replayFile, type ConnectionFilter } from './replay.js';
+import { replayFile } from './replay.js';
 import type { Connection, Finding } from '../tls/model.js';
 import { applyRules } from '../rules/index.js';
 import type { ColorChoice } from '../report/style.js';
@@ -40,10 +40,16 @@ async function isJsonLines(file: string): Promise<boolean> {
 async function loadConnections(spec: InputSpec, warn: (m: string) => void): Promise<Connection[]> {
   if (!existsSync(spec.file)) throw new InputError(`${spec.raw}: no such file`);
   if (!statSync(spec.file).isFile()) throw new InputError(`${spec.raw}: not a file`);
-  if (await isJsonLines(spec.file)) return parseJsonLines(await readFile(spec.file, 'utf8'), spec.file);
-  const filter: ConnectionFilter = spec.selector.kind === 'number' ? { connection: spec.selector.n } : {};
+  try {
+    if (await isJsonLines(spec.file)) return parseJsonLines(await readFile(spec.file, 'utf8'), spec.file);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // EACCES and friends: still trouble with one input, not a crash.
+    throw new InputError(`${spec.raw}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // Every connection is kept (not just the one asked for), so that "no connection #5" can say which there are.
   const conns: Connection[] = [];
-  const result = await replayFile(spec.file, filter, { connection: (c) => conns.push(c), warning: warn });
+  const result = await replayFile(spec.file, {}, { connection: (c) => conns.push(c), warning: warn });
   // A capture that broke off still counts if the connection asked for was read before the break.
   if (!result.ok && conns.length === 0) throw new InputError(result.error ?? `${spec.file}: unreadable`);
   if (!result.ok) warn(result.error ?? `${spec.file}: read error`);
@@ -69,10 +75,10 @@ export async function runDiff(opts: DiffOptions, io: Io): Promise<number> {
     const cache = new Map<string, Promise<Connection[]>>();
     const warn = (m: string): void => void io.err.write(`tlspeek: warning: ${m}\n`);
     for (const [i, spec] of specs.entries()) {
-      let conns = cache.get(spec.file + (spec.selector.kind === 'number' ? `#${spec.selector.n}` : ''));
+      let conns = cache.get(spec.file);
       if (!conns) {
         conns = loadConnections(spec, warn);
-        cache.set(spec.file + (spec.selector.kind === 'number' ? `#${spec.selector.n}` : ''), conns);
+        cache.set(spec.file, conns);
       }
       inputs.push({ label: labels[i]!, input: spec.raw, connection: selectConnection(await conns, spec) });
     }

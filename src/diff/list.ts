@@ -41,8 +41,9 @@ export function uniqueKeys(names: readonly string[]): string[] {
 }
 
 /**
- * Indices (into `seq`) of one longest strictly increasing subsequence, O(n log n).
- * Ties go to the earliest elements, so the result is deterministic.
+ * Indices (into `seq`) of one longest strictly increasing subsequence, O(n log n) (patience
+ * sorting). Among equally long ones it keeps the run with the smallest values, so the result
+ * depends only on the input.
  */
 export function longestIncreasing(seq: readonly number[]): number[] {
   const tails: number[] = []; // tails[k] = index in seq of the smallest tail of a run of length k+1

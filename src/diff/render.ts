@@ -1,9 +1,10 @@
 // The text form of a diff: an inputs table, then per section one line with how many fields are
 // equal and a table of the fields that differ (all fields with --all). Rows are fields, columns
 // are inputs; list items get a row each, showing their position per input and how it changed
-// against the first input. Colour only through Style; width through report/table.ts.
+// against the first input. Colour only through Style; tables through report/table.ts.
 import { renderTable } from '../report/table.js';
 import { safe, type Style } from '../report/style.js';
+import { fitCells, type Cell } from './layout.js';
 import { describeChange } from './list.js';
 import type { DiffInput } from './json.js';
 import { allEqual, sectionCounts, type ItemCell, type ListRow, type Section, type ValueRow } from './sections.js';
@@ -25,80 +26,101 @@ export function countLine(s: Section): string {
   return `${s.title}: ${equal} of ${total} field${total === 1 ? '' : 's'} equal, ${total - equal} differ${total - equal === 1 ? 's' : ''}`;
 }
 
-function valueCells(r: ValueRow, style: Style): string[] {
+const plain = (text: string): Cell => ({ text: safe(text) });
+
+function valueCells(r: ValueRow): Cell[] {
   const ref = r.values[0];
   return r.values.map((v, i) => {
-    const text = v === null ? ABSENT : safe(v);
-    return i > 0 && v !== ref ? style.warn(text) : text;
+    const cell = plain(v === null ? ABSENT : v);
+    if (i > 0 && v !== ref) cell.tone = 'warn';
+    return cell;
   });
 }
 
-function itemCell(c: ItemCell, ordered: boolean, style: Style): string {
+function itemCell(c: ItemCell, ordered: boolean): Cell {
   const base = ordered ? (c.position !== undefined ? `#${c.position}` : ABSENT) : c.value !== undefined ? safe(c.value) : ABSENT;
   switch (c.status) {
     case 'added':
-      return style.ok(`${base} added`);
+      return { text: `${base} added`, tone: 'ok' };
     case 'removed':
-      return style.bad(`${base} removed`);
+      return { text: `${base} removed`, tone: 'bad' };
     case 'moved':
-      return style.warn(`${base} moved`);
+      return { text: `${base} moved`, tone: 'warn' };
     case 'changed':
-      return style.warn(`${base} changed`);
+      return { text: `${base} changed`, tone: 'warn' };
     default:
-      return base;
+      return { text: base };
   }
 }
 
-function listRows(r: ListRow, all: boolean, style: Style): string[][] {
-  const head = [
-    safe(r.label),
-    ...r.lists.map((l, i) => {
-      if (l === null) return i > 0 && r.lists[0] !== null ? style.warn(ABSENT) : ABSENT;
+function listRows(r: ListRow, all: boolean): Cell[][] {
+  const refAbsent = r.lists[0] === null;
+  const head: Cell[] = [
+    plain(r.label),
+    ...r.lists.map((l, i): Cell => {
+      if (l === null) return i > 0 && !refAbsent ? { text: ABSENT, tone: 'warn' } : { text: ABSENT };
       const n = `${l.length} item${l.length === 1 ? '' : 's'}`;
       const c = r.changes[i];
       const what = c ? describeChange(c) : '';
-      if (i > 0 && r.lists[0] === null) return style.warn(n);
-      return what ? style.warn(`${n}: ${what}`) : n;
+      if (i > 0 && refAbsent) return { text: n, tone: 'warn' };
+      return what ? { text: `${n}: ${what}`, tone: 'warn' } : { text: n };
     }),
   ];
   const rows = [head];
   for (const it of r.items) {
     if (!all && it.equal) continue;
-    rows.push([`  ${safe(it.key)}`, ...it.cells.map((c) => itemCell(c, r.ordered, style))]);
+    rows.push([plain(`  ${it.key}`), ...it.cells.map((c) => itemCell(c, r.ordered))]);
   }
   return rows;
 }
 
+function table(head: Cell[], rows: Cell[][], opts: RenderOptions): string {
+  const fitted = fitCells(head, rows, opts.width);
+  const paint = (c: Cell): string => {
+    const tone = c.tone;
+    if (!tone) return c.text;
+    // Per line, so that a wrapped cell keeps its colour on every line and resets at each end.
+    return c.text
+      .split('\n')
+      .map((l) => opts.style[tone](l))
+      .join('\n');
+  };
+  return renderTable(
+    fitted.head.map((c) => c.text),
+    fitted.rows.map((r) => r.map(paint)),
+    opts.width === undefined ? { style: opts.style } : { style: opts.style, width: opts.width },
+  );
+}
+
 function inputsTable(inputs: readonly DiffInput[], opts: RenderOptions): string {
-  const col = (f: (i: DiffInput) => string | undefined) => inputs.map((i) => safe(f(i) ?? ABSENT));
-  const rows: string[][] = [
-    ['input', ...col((i) => i.input)],
-    ['connection', ...col((i) => `#${i.connection.id}${i.connection.file && !i.input.startsWith(i.connection.file) ? ` of ${i.connection.file}` : ''}`)],
-    ['client', ...col((i) => i.connection.client)],
-    ['server', ...col((i) => i.connection.server)],
-    ['SNI', ...col((i) => i.connection.clientHello?.serverName)],
-    ['start', ...col((i) => i.connection.startTime)],
+  const col = (f: (i: DiffInput) => string | undefined): Cell[] => inputs.map((i) => plain(f(i) ?? ABSENT));
+  const rows: Cell[][] = [
+    [plain('input'), ...col((i) => i.input)],
+    [plain('connection'), ...col((i) => `#${i.connection.id}${i.connection.file && !i.input.startsWith(i.connection.file) ? ` of ${i.connection.file}` : ''}`)],
+    [plain('client'), ...col((i) => i.connection.client)],
+    [plain('server'), ...col((i) => i.connection.server)],
+    [plain('SNI'), ...col((i) => i.connection.clientHello?.serverName)],
+    [plain('start'), ...col((i) => i.connection.startTime)],
   ];
-  return renderTable(['Inputs', ...inputs.map((i) => safe(i.label))], rows, { style: opts.style, width: opts.width });
+  return table([plain('Inputs'), ...inputs.map((i) => plain(i.label))], rows, opts);
 }
 
 export function renderDiff(inputs: readonly DiffInput[], sections: readonly Section[], opts: RenderOptions): string {
   const { style } = opts;
   const out: string[] = [];
-  const differ = !allEqual(sections);
-  if (differ || opts.all) out.push(inputsTable(inputs, opts));
-  const head = inputs.map((i) => safe(i.label));
+  if (!allEqual(sections) || opts.all) out.push(inputsTable(inputs, opts));
+  const head = inputs.map((i) => plain(i.label));
   for (const s of sections) {
     const { equal, total } = sectionCounts(s);
     const line = countLine(s);
     out.push(equal === total ? style.dim(line) : style.head(line));
-    const rows: string[][] = [];
+    const rows: Cell[][] = [];
     for (const r of s.rows) {
       if (!opts.all && r.equal) continue;
-      if (r.kind === 'value') rows.push([safe(r.label), ...valueCells(r, style)]);
-      else rows.push(...listRows(r, opts.all, style));
+      if (r.kind === 'value') rows.push([plain(r.label), ...valueCells(r)]);
+      else rows.push(...listRows(r, opts.all));
     }
-    if (rows.length) out.push(renderTable([s.title, ...head], rows, { style, width: opts.width }));
+    if (rows.length) out.push(table([plain('field'), ...head], rows, opts));
   }
   return `${out.join('\n')}\n`;
 }
