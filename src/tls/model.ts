@@ -251,7 +251,7 @@ export interface Connection {
   tls: boolean;
   /** What the stream looked like when it was not TLS (e.g. "HTTP request"). */
   notTls?: string;
-  /** The version in force: ServerHello selected version, else the hello's. */
+  /** The negotiated version (the ServerHello's selected version); absent when no ServerHello was seen. */
   version?: CodePoint;
   clientHello?: ClientHello;
   serverHello?: ServerHello;

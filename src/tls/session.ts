@@ -869,7 +869,6 @@ export class TlsSession {
     if (serverHellos.length > 1) conn.additionalServerHellos = serverHellos.slice(1);
     const finalHello = serverHellos.filter((h) => !h.helloRetryRequest).at(-1) ?? serverHellos.at(-1);
     if (finalHello) conn.version = finalHello.selectedVersion;
-    else if (clientHellos[0]) conn.version = clientHellos[0].version;
 
     const serverCerts = this.certificates[server];
     const clientCerts = this.certificates[client];
