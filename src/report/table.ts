@@ -48,7 +48,7 @@ export function renderTable(head: string[], rows: string[][], opts: TableOptions
     wordWrap: true,
     wrapOnWordBoundary: true,
     ...(opts.align ? { colAligns: opts.align } : {}),
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   for (const r of rows) table.push(Array.from({ length: cols }, (_, i) => r[i] ?? ''));
   return table.toString();
