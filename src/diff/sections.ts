@@ -1,7 +1,7 @@
 // The comparison itself: each input's Connection flattened into the same sections of fields,
 // then every field compared across the inputs. The first input is the reference that list
 // changes (added / removed / moved) are described against. Pure: no I/O, no colour.
-import type { Alert, CertInfo, CodePoint, Connection, Finding } from '../tls/model.js';
+import type { Alert, CertInfo, CodePoint, Connection, Finding, ServerHello } from '../tls/model.js';
 import { compareLists, isEmptyChange, uniqueKeys, type ListChange, type ListItem } from './list.js';
 
 export type ItemStatus = 'same' | 'added' | 'removed' | 'moved' | 'changed' | 'absent';
@@ -180,8 +180,17 @@ function firstRsa(list: Maybe<readonly CodePoint[]>): string | null {
   return i < 0 ? 'none' : `${list[i]!.name} (#${i + 1})`;
 }
 
+/**
+ * The ServerHello that settled the handshake: after a HelloRetryRequest (RFC 8446 §4.1.4) the
+ * model keeps the HRR as serverHello and the real one among additionalServerHellos.
+ */
+export function finalServerHello(c: Connection): ServerHello | undefined {
+  if (!c.serverHello?.helloRetryRequest) return c.serverHello;
+  return c.additionalServerHellos?.find((h) => !h.helloRetryRequest) ?? c.serverHello;
+}
+
 function keyExchangeGroup(c: Connection): string | undefined {
-  const g = c.serverHello?.keyShare?.group ?? c.serverKeyExchange?.group;
+  const g = finalServerHello(c)?.keyShare?.group ?? c.serverKeyExchange?.group;
   if (g) return g.name;
   if (c.serverKeyExchange?.dhPrimeBits) return `DH ${c.serverKeyExchange.dhPrimeBits} bits`;
   return undefined;
@@ -199,7 +208,7 @@ function helloRetry(c: Connection): string | undefined {
 /** Builds every section for the inputs (first = reference); `findings[i]` belongs to `conns[i]`. */
 export function buildSections(conns: readonly Connection[], findings: readonly (Finding[] | null)[]): Section[] {
   const ch = conns.map((c) => c.clientHello);
-  const sh = conns.map((c) => c.serverHello);
+  const sh = conns.map(finalServerHello);
   const ske = conns.map((c) => c.serverKeyExchange);
   const cr = conns.map((c) => c.certificateRequest);
   const cv = conns.map((c) => c.certificateVerify);

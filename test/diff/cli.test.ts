@@ -304,3 +304,12 @@ test('colour only when asked or on a terminal; --label names the columns', async
   assert.equal(tooMany.code, 2);
   assert.match(tooMany.err, /3 labels for 2 inputs/);
 });
+
+test('HelloRetryRequest: the group the handshake settled on comes from the real ServerHello', async () => {
+  // Manifest: tls13.pcap negotiates x25519 (29); in tls13-hrr.pcap the server only takes P-384 (24)
+  // and sends a HelloRetryRequest for it.
+  const { code, diff } = await runJson(['captures/tls13.pcap', 'captures/tls13-hrr.pcap']);
+  assert.equal(code, 1);
+  assert.deepEqual((row(diff, 'group') as JsonValueRow).values, ['x25519', 'secp384r1']);
+  assert.deepEqual((row(diff, 'serverHello.helloRetryRequest') as JsonValueRow).values, ['no', 'yes, asks for secp384r1']);
+});
