@@ -1,0 +1,142 @@
+// `tlspeek proxy` as a process: SIGTERM/SIGINT print the summary table on stderr and exit 0,
+// text and --json output, --verbose lines, IPv6 listen, usage errors. (The non-loopback warning
+// is not exercised here: tests never bind anything but loopback; isLoopback has unit tests.)
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { startEchoServer, freePort, type TcpServer } from '../helpers/servers.js';
+import { main } from '../../src/cli/main.js';
+import { Writable } from 'node:stream';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).href;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+interface Cli {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** The "proxying HOST:PORT → …" line appeared: resolves with the bound port. */
+  listening: Promise<number>;
+  exit: Promise<number | null>;
+}
+
+function cli(args: string[]): Cli {
+  const child = spawn(
+    'timeout',
+    ['-s', 'KILL', '60', process.execPath, '--import', 'tsx', '-e', `import(${JSON.stringify(MAIN)}).then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`, ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+  );
+  children.add(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  let resolvePort: (p: number) => void;
+  const listening = new Promise<number>((r) => (resolvePort = r));
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    const m = /proxying \S+?:(\d+) →/.exec(err);
+    if (m) resolvePort(Number(m[1]));
+  });
+  const exit = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      r(code);
+    }),
+  );
+  return { child, stdout: () => out, stderr: () => err, listening: Promise.race([listening, exit.then(() => { throw new Error(`exited: ${err}`); })]), exit };
+}
+
+function roundTrip(port: number, host: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ port, host });
+    let got = '';
+    s.on('data', (d: Buffer) => (got += d.toString()));
+    s.on('error', reject);
+    s.on('close', () => resolve(got));
+    s.end(text);
+  });
+}
+
+async function inProcess(args: string[]): Promise<{ code: number; err: string }> {
+  let err = '';
+  const sink = (f: (s: string) => void) => new Writable({ write: (c: Buffer, _e, cb) => (f(c.toString()), cb()) });
+  const code = await main(args, { out: sink(() => {}), err: sink((s) => (err += s)) });
+  return { code, err };
+}
+
+describe('tlspeek proxy (command line)', () => {
+  let echo: TcpServer;
+  after(async () => echo?.stop());
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal}: stops, prints the summary table on stderr, exits 0`, { timeout: 30_000 }, async () => {
+      echo ??= await startEchoServer();
+      const p = cli(['proxy', '--listen', '0', '--backend', `127.0.0.1:${echo.port}`, '--verbose']);
+      const port = await p.listening;
+      assert.equal(await roundTrip(port, '127.0.0.1', 'not tls at all'), 'not tls at all');
+      await new Promise((r) => setTimeout(r, 100));
+      p.child.kill(signal);
+      assert.equal(await p.exit, 0);
+      const err = p.stderr();
+      assert.match(err, /tlspeek: #1 open 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+/);
+      assert.match(err, /tlspeek: #1 closed 127\.0\.0\.1:\d+: 14 B up, 14 B down/);
+      assert.match(err, /│ proxy summary\s+│ count │/);
+      assert.match(err, /│ connections\s+│\s+1 │/);
+      assert.match(err, /│\s+not TLS\s+│\s+1 │/);
+      // Text output: the connection block.
+      assert.match(p.stdout(), /#1 .*not TLS: unknown protocol/);
+    });
+  }
+
+  it('--json on [::1]: JSON Lines on stdout, no table', { timeout: 30_000 }, async () => {
+    const echo6 = await startEchoServer({ host: '::1' }).catch(() => undefined);
+    if (!echo6) return;
+    try {
+      const port = await freePort('::1');
+      const p = cli(['proxy', '--listen', `[::1]:${port}`, '--backend', `[::1]:${echo6.port}`, '--json']);
+      assert.equal(await p.listening, port);
+      assert.equal(await roundTrip(port, '::1', 'GET / HTTP/1.0\r\n\r\n'), 'GET / HTTP/1.0\r\n\r\n');
+      await new Promise((r) => setTimeout(r, 100));
+      p.child.kill('SIGTERM');
+      assert.equal(await p.exit, 0);
+      const lines = p.stdout().trim().split('\n');
+      assert.equal(lines.length, 1);
+      const c = JSON.parse(lines[0]!) as { source: string; client: string; server: string; tls: boolean; notTls: string };
+      assert.equal(c.source, 'proxy');
+      assert.match(c.client, /^\[::1\]:\d+$/);
+      assert.equal(c.server, `[::1]:${echo6.port}`);
+      assert.equal(c.notTls, 'HTTP request (plain HTTP sent to a TLS port?)');
+      assert.doesNotMatch(p.stderr(), /proxy summary/);
+    } finally {
+      await echo6.stop();
+    }
+  });
+
+  it('usage errors exit 2 with a message; a busy port exits 1', async () => {
+    let r = await inProcess(['proxy', '--listen', '8443']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Missing required argument: backend/);
+    r = await inProcess(['proxy', '--backend', '::1:443']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--backend: write IPv6 addresses in brackets/);
+    r = await inProcess(['proxy', '--backend', 'x:1', '--idle-timeout', '-1']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--idle-timeout must be a non-negative number/);
+    const busy = net.createServer();
+    await new Promise<void>((res) => busy.listen(0, '127.0.0.1', () => res()));
+    try {
+      const port = (busy.address() as net.AddressInfo).port;
+      r = await inProcess(['proxy', '--listen', String(port), '--backend', '127.0.0.1:1']);
+      assert.equal(r.code, 1);
+      assert.match(r.err, new RegExp(`tlspeek: cannot listen on 127\\.0\\.0\\.1:${port}: address already in use \\(EADDRINUSE\\)`));
+    } finally {
+      busy.close();
+    }
+  });
+});
