@@ -9,6 +9,7 @@ import type { Io } from '../cli/io.js';
 import { formatHostPort, isLoopback, type HostPort } from '../proxy/address.js';
 import { ProxyServer, type CloseInfo } from '../proxy/listener.js';
 import { ProxySummary } from '../proxy/summary.js';
+import { applyRules } from '../rules/index.js';
 
 export interface ProxyOptions {
   listen: HostPort;
@@ -65,9 +66,8 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
   const line = (m: string) => io.err.write(`tlspeek: ${m}\n`);
 
   const print = (c: Connection): void => {
-    // TODO(rules): set c.findings = applyRules(c, new Date()) here once src/rules/index.ts exists,
-    // and keep them in findingsById so the summary counts them by severity.
-    if (c.findings) findingsById.set(c.id, c.findings);
+    c.findings = applyRules(c, new Date());
+    findingsById.set(c.id, c.findings);
     io.out.write(opts.json ? toJsonLine(c) : `${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
   };
 

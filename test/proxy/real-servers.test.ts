@@ -386,6 +386,11 @@ describe('tlspeek proxy in front of real servers', () => {
         assert.equal(c?.complete, false);
         assert.deepEqual(c?.clientCertificates, []);
         assert.ok(c?.alerts.some((a) => a.from === 'server' && a.level?.name === 'fatal'), JSON.stringify(c?.alerts));
+        // The rules ran on the printed report, and the summary counts their findings.
+        assert.ok(c?.findings?.some((f) => f.severity === 'error'), JSON.stringify(c?.findings?.map((f) => f.id)));
+        await proxy.stop();
+        assert.ok(proxy.handle.summary.findings.error >= 1);
+        assert.equal(proxy.handle.summary.failed, 1);
       } finally {
         await proxy.stop();
         await apache.stop();
