@@ -237,7 +237,7 @@ cap_rules-key-cipher-mismatch() {
 cap_rules-version-not-offered() {
   local n=rules-version-not-offered
   note $n what "client offers at most TLS 1.1; the server answers TLS 1.1; the relay rewrites the ServerHello version to TLS 1.2"
-  note $n raises "version-not-offered, fatal-alert (client), legacy-version (the client offered at most TLS 1.1)"
+  note $n raises "version-not-offered, fatal-alert (client)"
   tamper_capture $n version-0303 "$S_RSA -tls1_1 -cipher DEFAULT:@SECLEVEL=0" "$SNI $CA -tls1_1 -cipher DEFAULT:@SECLEVEL=0"
 }
 cap_rules-extension-not-offered() {

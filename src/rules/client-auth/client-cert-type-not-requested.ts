@@ -24,7 +24,7 @@ function check(c: Connection): Finding[] {
   return [
     finding(
       rule,
-      `The client sent ${certLabel(leaf)}, a ${leaf.publicKey.algorithm.toUpperCase()} key, but the CertificateRequest's certificate_types are ${names(cr.certificateTypes)}.`,
+      `The client sent ${certLabel(leaf)} (key type ${leaf.publicKey.algorithm.toUpperCase()}), but the CertificateRequest's certificate_types are ${names(cr.certificateTypes)}.`,
     ),
   ];
 }
