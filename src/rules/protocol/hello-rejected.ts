@@ -18,6 +18,12 @@ export function helloCauses(ch: ClientHello): string[] {
   if (max < 0x0303) causes.push(`versions: offers at most ${versions.find((v) => v.code === max)?.name ?? versionText}; servers on current defaults require TLS 1.2 or later.`);
   else if (versions.every((v) => isTls13Code(v.code))) causes.push(`versions: offers only ${versionText}; a server limited to TLS 1.2 cannot answer.`);
   else causes.push(`versions: ${versionText}.`);
+  if (ch.sslv2) {
+    // RFC 5246 appendix E.2: the SSL 2.0 format has cipher specs and no extensions at all.
+    const specs = ch.cipherSpecs ?? [];
+    causes.push(`SSL 2.0-format hello with ${specs.length} cipher spec(s)${specs.length && specs.length <= 9 ? `: ${specs.map((s) => s.name).join(', ')}` : ''}; it cannot carry extensions (no SNI, no signature_algorithms, no groups), and servers no longer accept it.`);
+    return causes;
+  }
   // Cipher suites
   const suites = ch.cipherSuites.filter((s) => !isGrease16(s.code) && !SCSVS.has(s.code));
   const infos = suites.map((s) => CIPHER_SUITE_INFO[s.code]).filter((i) => i !== undefined);

@@ -11,8 +11,8 @@ function check(c: Connection): Finding[] {
     return [
       finding(
         rule,
-        `No TLS record in either direction: the client sent ${what.replace(/ \(.*\)$/, '')}` +
-          ` (${c.stats.client.bytes} bytes; the server sent ${c.stats.server.bytes}).` +
+        `No TLS record in either direction; the client's first bytes look like: ${what.replace(/ \(.*\)$/, '')}` +
+          ` (client sent ${c.stats.client.bytes} bytes, server ${c.stats.server.bytes}).` +
           (http ? `\nThis is plain HTTP sent to a TLS port (${c.server}): the client used http:// where https:// was needed (or the wrong port).` : ''),
       ),
     ];

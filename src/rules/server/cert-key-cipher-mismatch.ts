@@ -29,7 +29,7 @@ function check(c: Connection): Finding[] {
   } else {
     const keys = KEYS_FOR_AUTH[info.auth];
     if (keys && !keys.includes(key)) {
-      problems.push(`${sh.cipherSuite.name} is authenticated with ${info.auth}, but the server certificate has a${/^[aeiou]/i.test(key) ? 'n' : ''} ${key.toUpperCase()} key.`);
+      problems.push(`${sh.cipherSuite.name} is authenticated with ${info.auth}, but the server certificate's key is ${key.toUpperCase()}.`);
     } else if (keys && leaf.keyUsage && !leaf.keyUsage.includes('digitalSignature')) {
       problems.push(`${sh.cipherSuite.name} needs the certificate key to sign the key exchange, but its keyUsage (${leaf.keyUsage.join(', ')}) lacks digitalSignature.`);
     }
