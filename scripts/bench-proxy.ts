@@ -1,0 +1,380 @@
+// npm run bench:proxy — tlspeek proxy against other relays, on loopback, same TLS backend.
+//
+// Relays: none (direct), a bare Node `socket.pipe` relay (below), socat and haproxy when
+// installed, and tlspeek proxy (this checkout, through tsx). Each relay and the backend run
+// as their own processes; the clients run here. Measured per relay:
+//   bulk      MB/s down and up through one established TLS connection (best of 3 × 128 MiB)
+//   hs/s      TLS handshakes per second with 50 concurrent clients (5 s)
+//   latency   handshake time p50/p99 over 300 sequential handshakes, and what it adds to direct
+//   idle      memory of the relay process(es) with 1,000 idle TLS connections: total and per connection
+//             (PSS summed over the relay's process tree, so socat's fork-per-connection is counted fairly)
+// Everything binds 127.0.0.1; every process started here is killed at the end.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderTable } from '../src/report/table.js';
+import { makeStyle, useColor } from '../src/report/style.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'tlspeek-bench-'));
+const children = new Set<ChildProcess>();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
+
+function cleanup(): void {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+process.on('SIGINT', () => process.exit(130));
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitPort(port: number, child: ChildProcess, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode})`);
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), r(true)));
+      s.once('error', () => r(false));
+    });
+    if (ok) return;
+    await sleep(50);
+  }
+  throw new Error(`${what} did not listen on ${port}`);
+}
+
+function start(cmd: string, args: string[], what: string): ChildProcess {
+  const c = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(c);
+  let err = '';
+  c.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+  c.once('exit', (code, sig) => {
+    children.delete(c);
+    if (code && sig === null) log(`${what} exited ${code}: ${err.trim()}`);
+  });
+  return c;
+}
+
+async function stop(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const done = new Promise<void>((r) => c.once('exit', () => r()));
+  c.kill('SIGTERM');
+  const t = setTimeout(() => c.kill('SIGKILL'), 4000);
+  await done;
+  clearTimeout(t);
+}
+
+// ---- memory of a process tree (PSS, kB) -------------------------------------------------------
+
+function descendants(pid: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid)!.push(Number(e));
+    } catch {
+      // gone
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(kids.get(out[i]!) ?? []));
+  return out;
+}
+
+function treeKb(pid: number, field: 'Pss' | 'Rss'): number {
+  let kb = 0;
+  for (const p of descendants(pid)) {
+    try {
+      const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'));
+      kb += Number(m?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return kb;
+}
+
+// ---- backend: a Node TLS server in its own process ---------------------------------------------
+// Protocol after the handshake: 'D' + u32 MiB → the server sends that many MiB;
+// 'U' + u32 MiB → the server reads that many MiB and answers 'k'. Anything else: idle.
+const BACKEND = `
+const tls = require('node:tls'); const fs = require('node:fs');
+const [port, cert, key] = process.argv.slice(1);
+const block = Buffer.alloc(1 << 20, 0x5a);
+tls.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, (s) => {
+  s.on('error', () => {});
+  let mode = null, left = 0;
+  s.on('data', (d) => {
+    if (mode === 'U') { left -= d.length; if (left <= 0) { mode = null; s.write('k'); } return; }
+    if (d[0] === 0x44) {
+      let n = d.readUInt32BE(1);
+      const pump = () => { while (n > 0) { n--; if (!s.write(block)) return void s.once('drain', pump); } };
+      pump();
+    } else if (d[0] === 0x55) { mode = 'U'; left = (d.readUInt32BE(1) << 20) - (d.length - 5); if (left <= 0) { mode = null; s.write('k'); } }
+  });
+}).listen(Number(port), '127.0.0.1');
+`;
+
+const PIPE_RELAY = `
+const net = require('node:net');
+const [listen, backend] = process.argv.slice(1).map(Number);
+net.createServer((c) => {
+  const b = net.connect(backend, '127.0.0.1');
+  c.pipe(b); b.pipe(c);
+  c.on('error', () => b.destroy()); b.on('error', () => c.destroy());
+}).listen(listen, '127.0.0.1');
+`;
+
+interface Relay {
+  name: string;
+  start(listen: number, backend: number): Promise<ChildProcess>;
+}
+
+const relays: Relay[] = [
+  { name: 'direct', start: async () => undefined as unknown as ChildProcess },
+  {
+    name: 'node pipe',
+    start: async (listen, backend) => start(process.execPath, ['-e', PIPE_RELAY, String(listen), String(backend)], 'node pipe relay'),
+  },
+];
+if (has('socat')) {
+  relays.push({
+    name: 'socat',
+    start: async (listen, backend) => start('socat', [`TCP-LISTEN:${listen},bind=127.0.0.1,reuseaddr,fork,backlog=1024`, `TCP:127.0.0.1:${backend}`], 'socat'),
+  });
+} else log('socat not installed: skipped');
+if (has('haproxy')) {
+  relays.push({
+    name: 'haproxy',
+    start: async (listen, backend) => {
+      const cfg = join(work, 'haproxy.cfg');
+      writeFileSync(
+        cfg,
+        `global\n  maxconn 8192\n  nbthread 1\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\nfrontend f\n  bind 127.0.0.1:${listen}\n  default_backend b\nbackend b\n  server s 127.0.0.1:${backend}\n`,
+      );
+      return start('haproxy', ['-db', '-f', cfg], 'haproxy');
+    },
+  });
+} else log('haproxy not installed: skipped');
+relays.push({
+  name: 'tlspeek proxy',
+  start: async (listen, backend) =>
+    start(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import(${JSON.stringify(new URL('../src/cli/main.ts', import.meta.url).href)}).then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`,
+        'proxy',
+        '--listen',
+        String(listen),
+        '--backend',
+        `127.0.0.1:${backend}`,
+        '--json',
+        '--max-connections',
+        '4096',
+      ],
+      'tlspeek proxy',
+    ),
+});
+
+// ---- client side measurements ------------------------------------------------------------------
+
+function connectTls(port: number): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, servername: 'localhost' });
+    s.once('secureConnect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+async function bulk(port: number, mib: number): Promise<{ down: number; up: number }> {
+  const s = await connectTls(port);
+  s.setNoDelay(true);
+  const cmd = (c: string) => {
+    const b = Buffer.alloc(5);
+    b.write(c, 0);
+    b.writeUInt32BE(mib, 1);
+    return b;
+  };
+  // Download.
+  let t = performance.now();
+  await new Promise<void>((resolve) => {
+    let got = 0;
+    const on = (d: Buffer) => {
+      got += d.length;
+      if (got >= mib << 20) {
+        s.off('data', on);
+        resolve();
+      }
+    };
+    s.on('data', on);
+    s.write(cmd('D'));
+  });
+  const down = mib / ((performance.now() - t) / 1000);
+  // Upload.
+  t = performance.now();
+  const block = Buffer.alloc(1 << 20, 0x33);
+  await new Promise<void>((resolve) => {
+    s.once('data', () => resolve());
+    s.write(cmd('U'));
+    let n = mib;
+    const pump = () => {
+      while (n > 0) {
+        n--;
+        if (!s.write(block)) return void s.once('drain', pump);
+      }
+    };
+    pump();
+  });
+  const up = mib / ((performance.now() - t) / 1000);
+  s.destroy();
+  return { down, up };
+}
+
+async function handshakesPerSecond(port: number, concurrency: number, ms: number): Promise<number> {
+  let done = 0;
+  let failed = 0;
+  const end = performance.now() + ms;
+  const worker = async () => {
+    while (performance.now() < end) {
+      try {
+        const s = await connectTls(port);
+        s.destroy();
+        done++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  const t = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (failed) log(`${failed} handshakes failed`);
+  return done / ((performance.now() - t) / 1000);
+}
+
+async function latencies(port: number, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const s = await connectTls(port);
+    out.push(performance.now() - t);
+    s.destroy();
+  }
+  return out.sort((a, b) => a - b);
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function idle(port: number, pid: number | undefined, n: number): Promise<{ totalMb: number; perConnKb: number } | undefined> {
+  if (pid === undefined) return undefined;
+  await sleep(500);
+  const base = treeKb(pid, 'Pss');
+  const sockets: tls.TLSSocket[] = [];
+  for (let i = 0; i < n; i += 50) {
+    sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => connectTls(port)))));
+  }
+  await sleep(1500);
+  const loaded = treeKb(pid, 'Pss');
+  for (const s of sockets) s.destroy();
+  return { totalMb: loaded / 1024, perConnKb: (loaded - base) / n };
+}
+
+interface Row {
+  name: string;
+  down: number;
+  up: number;
+  hs: number;
+  p50: number;
+  p99: number;
+  idle?: { totalMb: number; perConnKb: number };
+}
+
+async function main(): Promise<void> {
+  const cert = join(work, 'cert.pem');
+  const key = join(work, 'key.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error('openssl req failed');
+  const backendPort = await freePort();
+  const backend = start(process.execPath, ['-e', BACKEND, String(backendPort), cert, key], 'backend');
+  await waitPort(backendPort, backend, 'backend');
+
+  const MIB = Number(process.env.BENCH_MIB ?? 128);
+  const rows: Row[] = [];
+  for (const relay of relays) {
+    let port = backendPort;
+    let child: ChildProcess | undefined;
+    if (relay.name !== 'direct') {
+      port = await freePort();
+      child = await relay.start(port, backendPort);
+      await waitPort(port, child, relay.name);
+    }
+    log(`${relay.name}: bulk`);
+    let best = { down: 0, up: 0 };
+    for (let i = 0; i < 3; i++) {
+      const b = await bulk(port, MIB);
+      best = { down: Math.max(best.down, b.down), up: Math.max(best.up, b.up) };
+    }
+    log(`${relay.name}: handshakes/s`);
+    const hs = await handshakesPerSecond(port, 50, 5000);
+    log(`${relay.name}: latency`);
+    const lat = await latencies(port, 300);
+    log(`${relay.name}: 1,000 idle connections`);
+    const mem = await idle(port, child?.pid, 1000);
+    rows.push({ name: relay.name, ...best, hs, p50: pct(lat, 50), p99: pct(lat, 99), ...(mem ? { idle: mem } : {}) });
+    if (child) await stop(child);
+  }
+  await stop(backend);
+
+  const direct = rows[0]!;
+  const pipe = rows.find((x) => x.name === 'node pipe')!;
+  const f = (n: number, d = 0) => n.toFixed(d);
+  const ratio = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
+  const table = rows.map((x) => [
+    x.name,
+    `${f(x.down)} (${ratio(x.down, pipe.down)})`,
+    `${f(x.up)} (${ratio(x.up, pipe.up)})`,
+    `${f(x.hs)} (${ratio(x.hs, pipe.hs)})`,
+    `${f(x.p50, 2)} / ${f(x.p99, 2)}`,
+    x.name === 'direct' ? '—' : `${f(x.p50 - direct.p50, 2)} / ${f(x.p99 - direct.p99, 2)}`,
+    x.idle ? `${f(x.idle.totalMb, 1)} MB, ${f(x.idle.perConnKb, 1)} kB/conn (${ratio(x.idle.perConnKb, pipe.idle!.perConnKb)})` : '—',
+  ]);
+  const style = makeStyle(useColor(process.stdout));
+  process.stdout.write(
+    `${renderTable(
+      ['relay', 'bulk down MB/s (vs pipe)', 'bulk up MB/s (vs pipe)', 'handshakes/s @50 (vs pipe)', 'handshake p50/p99 ms', 'added p50/p99 ms', '1,000 idle: PSS, per conn (vs pipe)'],
+      table,
+      { style, width: process.stdout.columns },
+    )}\n`,
+  );
+  process.stdout.write(`${MIB} MiB per bulk run (best of 3); 300 sequential handshakes for latency; ${process.env.BENCH_NOTE ?? ''}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);
