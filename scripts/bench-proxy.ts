@@ -182,6 +182,8 @@ relays.push({
     start(
       process.execPath,
       [
+        // e.g. BENCH_TLSPEEK_NODE_ARGS=--cpu-prof to profile the proxy during the run.
+        ...(process.env.BENCH_TLSPEEK_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
         '--import',
         'tsx',
         '-e',
@@ -322,7 +324,11 @@ async function main(): Promise<void> {
 
   const MIB = Number(process.env.BENCH_MIB ?? 128);
   const rows: Row[] = [];
+  // BENCH_RELAYS=direct,node pipe,tlspeek proxy and BENCH_PARTS=bulk,hs,latency,idle narrow a run.
+  const only = process.env.BENCH_RELAYS?.split(',');
+  const parts = new Set((process.env.BENCH_PARTS ?? 'bulk,hs,latency,idle').split(','));
   for (const relay of relays) {
+    if (only && !only.includes(relay.name) && relay.name !== 'direct' && relay.name !== 'node pipe') continue;
     let port = backendPort;
     let child: ChildProcess | undefined;
     if (relay.name !== 'direct') {
@@ -332,16 +338,16 @@ async function main(): Promise<void> {
     }
     log(`${relay.name}: bulk`);
     let best = { down: 0, up: 0 };
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < (parts.has('bulk') ? 3 : 0); i++) {
       const b = await bulk(port, MIB);
       best = { down: Math.max(best.down, b.down), up: Math.max(best.up, b.up) };
     }
     log(`${relay.name}: handshakes/s`);
-    const hs = await handshakesPerSecond(port, 50, 5000);
+    const hs = parts.has('hs') ? await handshakesPerSecond(port, 50, 5000) : 0;
     log(`${relay.name}: latency`);
-    const lat = await latencies(port, 300);
+    const lat = parts.has('latency') ? await latencies(port, 300) : [0];
     log(`${relay.name}: 1,000 idle connections`);
-    const mem = await idle(port, child?.pid, 1000);
+    const mem = parts.has('idle') ? await idle(port, child?.pid, 1000) : undefined;
     rows.push({ name: relay.name, ...best, hs, p50: pct(lat, 50), p99: pct(lat, 99), ...(mem ? { idle: mem } : {}) });
     if (child) await stop(child);
   }
@@ -358,7 +364,7 @@ async function main(): Promise<void> {
     `${f(x.hs)} (${ratio(x.hs, pipe.hs)})`,
     `${f(x.p50, 2)} / ${f(x.p99, 2)}`,
     x.name === 'direct' ? '—' : `${f(x.p50 - direct.p50, 2)} / ${f(x.p99 - direct.p99, 2)}`,
-    x.idle ? `${f(x.idle.totalMb, 1)} MB, ${f(x.idle.perConnKb, 1)} kB/conn (${ratio(x.idle.perConnKb, pipe.idle!.perConnKb)})` : '—',
+    x.idle && pipe.idle ? `${f(x.idle.totalMb, 1)} MB, ${f(x.idle.perConnKb, 1)} kB/conn (${ratio(x.idle.perConnKb, pipe.idle.perConnKb)})` : '—',
   ]);
   const style = makeStyle(useColor(process.stdout));
   process.stdout.write(

@@ -131,10 +131,30 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
 
 /** Runs until SIGINT/SIGTERM (or control.signal); resolves with the exit status. */
 export async function runProxy(opts: ProxyOptions, io: Io, control: ProxyControl = {}): Promise<number> {
+  // Handlers first: a signal that comes while we are still binding stops the proxy right after.
+  // The handlers stay installed (and do nothing more) until the summary is out: a signal sent
+  // twice (e.g. by `timeout` to the process and to its group) must not kill the shutdown.
+  let onStop = (): void => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    onStop = () => resolve();
+  });
+  const removeHandlers = (): void => {
+    process.off('SIGINT', onStop);
+    process.off('SIGTERM', onStop);
+    control.signal?.removeEventListener('abort', onStop);
+  };
+  if (control.handleSignals !== false) {
+    process.on('SIGINT', onStop);
+    process.on('SIGTERM', onStop);
+  }
+  if (control.signal?.aborted) onStop();
+  else control.signal?.addEventListener('abort', onStop, { once: true });
+
   let handle: ProxyHandle;
   try {
     handle = await startProxy(opts, io);
   } catch (e) {
+    removeHandlers();
     const err = e as NodeJS.ErrnoException;
     const where = formatHostPort(opts.listen.host, opts.listen.port);
     const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
@@ -146,19 +166,10 @@ export async function runProxy(opts: ProxyOptions, io: Io, control: ProxyControl
     `tlspeek: proxying ${formatHostPort(host, port)} → ${formatHostPort(opts.backend.host, opts.backend.port)}${opts.writePcap !== undefined ? `, writing ${opts.writePcap}` : ''} (Ctrl-C for the summary)\n`,
   );
   control.onListening?.(handle);
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      control.signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    if (control.handleSignals !== false) {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    }
-    if (control.signal?.aborted) done();
-    else control.signal?.addEventListener('abort', done, { once: true });
-  });
-  return handle.stop();
+  await stopRequested;
+  try {
+    return await handle.stop();
+  } finally {
+    removeHandlers();
+  }
 }
