@@ -310,8 +310,8 @@ describe('details quote what was seen', () => {
   });
 });
 
-describe('decoder limits seen from the rules', () => {
-  it('tls13-hrr: the second ClientHello and the real ServerHello after the HelloRetryRequest are decoded', { todo: 'decoder bug: after a HelloRetryRequest the middlebox-compat ChangeCipherSpec marks both directions encrypted (TLS 1.2 logic, tls13 not yet set), so ClientHello #2 and the ServerHello show as "Finished (encrypted)"' }, async () => {
+describe('HelloRetryRequest flows seen from the rules', () => {
+  it('tls13-hrr: the second ClientHello and the real ServerHello after the HelloRetryRequest are decoded', async () => {
     const [r] = await load('tls13-hrr.pcap');
     assert.equal(r!.c.additionalClientHellos?.length, 1);
     assert.ok(r!.c.additionalServerHellos?.some((h) => !h.helloRetryRequest));
