@@ -1,7 +1,9 @@
 // The replay use case as the CLI runs it: files in, text or JSON Lines out, an exit status.
 import { replayFile, type ConnectionFilter } from './replay.js';
-import type { Connection } from '../tls/model.js';
+import type { Connection, Finding } from '../tls/model.js';
+import { applyRules, severityRank } from '../rules/index.js';
 import { renderConnection } from '../report/text.js';
+import { renderTable } from '../report/table.js';
 import { toJsonLine } from '../report/json.js';
 import { makeProgress } from '../report/progress.js';
 import type { ColorChoice } from '../report/style.js';
@@ -14,15 +16,31 @@ export interface ReplayCommandOptions {
   color: ColorChoice;
   verbose: boolean;
   progress: boolean;
+  /** Exit with FINDINGS_EXIT when a finding of this severity or worse was raised. */
+  failOn?: Finding['severity'];
 }
 
-/** Exit status: 0, or 1 when some file could not be read at all. */
+/** The exit status for `--fail-on` when findings at that level were raised. */
+export const FINDINGS_EXIT = 3;
+
+/** Exit status: 0; 1 when some file could not be read at all; 3 when --fail-on findings were raised. */
 export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Promise<number> {
   const style = styleFor(io, opts.color);
   const progress = makeProgress(io.err as NodeJS.WriteStream, opts.progress && !opts.json);
   let failed = 0;
   const totals = { connections: 0, tls: 0, complete: 0, failed: 0, notTls: 0 };
+  const findings = new Map<string, { severity: Finding['severity']; connections: number }>();
+  let worst: Finding['severity'] | undefined;
   const emit = (c: Connection): void => {
+    // Expiry and the like are judged at the capture's own time, not today's.
+    c.findings = applyRules(c, c.startTime ? new Date(c.startTime) : new Date());
+    for (const f of new Map(c.findings.map((x) => [x.id, x])).values()) {
+      const seen = findings.get(f.id) ?? { severity: f.severity, connections: 0 };
+      seen.connections++;
+      if (severityRank(f.severity) < severityRank(seen.severity)) seen.severity = f.severity;
+      findings.set(f.id, seen);
+      if (!worst || severityRank(f.severity) < severityRank(worst)) worst = f.severity;
+    }
     totals.connections++;
     if (!c.tls) totals.notTls++;
     else if (c.complete) totals.complete++;
@@ -55,6 +73,15 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
     io.out.write(
       style.dim(`${t.connections} connection${t.connections === 1 ? '' : 's'}: ${t.tls} TLS (${t.complete} complete, ${t.failed} failed), ${t.notTls} not TLS`) + '\n',
     );
+    if (findings.size > 0) {
+      const rows = [...findings]
+        .sort((a, b) => severityRank(a[1].severity) - severityRank(b[1].severity) || b[1].connections - a[1].connections || a[0].localeCompare(b[0]))
+        .map(([id, f]) => [f.severity === 'error' ? style.bad(f.severity) : f.severity === 'warning' ? style.warn(f.severity) : style.info(f.severity), id, String(f.connections)]);
+      const width = (io.out as { columns?: number }).columns;
+      io.out.write(`${renderTable(['severity', 'finding', 'connections'], rows, { style, ...(width ? { width } : {}), align: ['left', 'left', 'right'] })}\n`);
+    }
   }
-  return failed > 0 ? 1 : 0;
+  if (failed > 0) return 1;
+  if (opts.failOn && worst && severityRank(worst) <= severityRank(opts.failOn)) return FINDINGS_EXIT;
+  return 0;
 }

@@ -156,3 +156,15 @@ test('a pcapng block length that lies: one line with the byte offset, packets be
   assert.match(r.err, new RegExp(`offset ${off}|@${off}|byte ${off}`), r.err);
   assert.equal(r.err.trim().split('\n').length, 1, r.err);
 });
+
+test('findings are attached to every connection; --fail-on sets exit 3', async () => {
+  const pss = `${CAPTURES}sserver-pss-only.pcap`;
+  const fixed = `${CAPTURES}apache-mtls-pss-fixed.pcap`;
+  const [c] = jsonLines((await run('replay', '--json', pss)).out);
+  assert.ok(c!.findings?.some((f) => f.id === 'certreq-pss-only' && f.severity === 'error'));
+  assert.equal((await run('replay', '--json', '--fail-on', 'error', pss)).code, 3);
+  assert.equal((await run('replay', '--json', '--fail-on', 'error', fixed)).code, 0);
+  assert.equal((await run('replay', '--json', pss)).code, 0, 'without --fail-on findings do not change the exit status');
+  const text = await run('replay', '--color', 'never', pss);
+  assert.match(text.out, /│ error +│ certreq-pss-only +│ +1 │/, 'the summary table counts findings');
+});

@@ -12,6 +12,7 @@ interface ReplayArgs {
   color: ColorChoice;
   verbose: boolean;
   progress: boolean;
+  failOn?: 'error' | 'warning' | 'info';
 }
 
 export function replayCommand(io: Io, setExit: (code: number) => void): CommandModule<object, ReplayArgs> {
@@ -28,9 +29,11 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as ColorChoice, describe: 'colour in text output' })
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every list in full' })
         .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr for large files (terminal only)' })
+        .option('fail-on', { choices: ['error', 'warning', 'info'] as const, describe: 'exit 3 when a finding of this severity or worse is raised (for scripts and CI)' })
         .example('$0 replay captures/apache-mtls-pss-default.pcap', 'the handshake ladder, CertificateRequest and certificates')
         .example('$0 replay --json dump.pcapng > handshakes.jsonl', 'JSON Lines for scripts (jq, diff)')
-        .example("$0 replay --host 10.0.0.5 --port 443 big.pcap", 'only the connections to one server') as unknown as Argv<ReplayArgs>,
+        .example("$0 replay --host 10.0.0.5 --port 443 big.pcap", 'only the connections to one server')
+        .example('$0 replay --fail-on error nightly.pcap', 'exit 3 if any handshake has an error-level finding') as unknown as Argv<ReplayArgs>,
     handler: async (argv) => {
       const opts: ReplayCommandOptions = {
         files: argv.files,
@@ -43,6 +46,7 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
       if (argv.host !== undefined) opts.filter.host = argv.host;
       if (argv.port !== undefined) opts.filter.port = argv.port;
       if (argv.connection !== undefined) opts.filter.connection = argv.connection;
+      if (argv.failOn !== undefined) opts.failOn = argv.failOn;
       setExit(await runReplayCommand(opts, io));
     },
   };
