@@ -62,6 +62,37 @@ export interface ChunkMeta {
   nsec?: number;
 }
 
+/** A whole record as it passed, for `--trace`: header fields and, when decoded, its plaintext body. */
+export interface RecordEvent {
+  side: Side;
+  /** Stream offset of the record header. */
+  offset: number;
+  /** TLS content type, or -1 for an SSLv2 record. */
+  contentType: number;
+  version: number;
+  length: number;
+  encrypted: boolean;
+  /** The body of a plaintext alert, ChangeCipherSpec or heartbeat record. */
+  body?: Uint8Array;
+}
+
+/** A whole plaintext handshake (or SSLv2) message, header included, for `--trace --hex`. */
+export interface MessageEvent {
+  side: Side;
+  offset: number;
+  record: 'handshake' | 'sslv2';
+  type: CodePoint;
+  bytes: Uint8Array;
+  /** The ladder entry it produced (its summary is filled in once decoded). */
+  entry: Omit<LadderEntry, 'from'>;
+}
+
+/** Optional taps for tracing; the session works the same without them. */
+export interface SessionObserver {
+  record?(e: RecordEvent): void;
+  message?(e: MessageEvent): void;
+}
+
 export interface SessionOptions {
   source: 'replay' | 'proxy';
   id: number;
@@ -72,6 +103,7 @@ export interface SessionOptions {
   initiator?: Side;
   /** The capture started after the connection did: look for the first record boundary. */
   midstream?: boolean;
+  observer?: SessionObserver;
 }
 
 type Mode = 'start' | 'preamble' | 'resync' | 'records' | 'sslv2' | 'dead';
@@ -508,6 +540,13 @@ export class TlsSession {
     const body = d.body;
     d.recordType = -1;
     d.body = null;
+    const bytes = body ? (body.length === 1 ? body[0]! : Buffer.concat(body)) : undefined;
+    if (this.options.observer?.record) {
+      const h = d.header;
+      const e: RecordEvent = { side, offset: d.headerOffset, contentType: type, version: (h[1]! << 8) | h[2]!, length: d.recordLength, encrypted: d.recordEncrypted };
+      if (bytes) e.body = bytes;
+      this.options.observer.record(e);
+    }
     if (d.toHandshake) {
       d.toHandshake = false;
       if (d.recordLength === 0) this.error(side, d.headerOffset, 'empty handshake record (RFC 5246 §6.2.1 forbids it)');
@@ -515,8 +554,7 @@ export class TlsSession {
       if (!d.handshakeDesync) this.handshakeMessages(side, d);
       return;
     }
-    if (!body) return;
-    const bytes = body.length === 1 ? body[0]! : Buffer.concat(body);
+    if (!bytes) return;
     if (type === CT_CCS) this.changeCipherSpec(side, d, bytes);
     else if (type === CT_ALERT) this.plaintextAlerts(side, d, bytes);
     else if (type === CT_HEARTBEAT) this.heartbeat(side, d, bytes);
@@ -592,13 +630,15 @@ export class TlsSession {
         continue;
       }
       if (q.length < length + 4) return;
-      q.drop(4);
+      const observe = this.options.observer?.message;
+      const header = observe ? q.take(4) : (q.drop(4), undefined);
       const body = length === 0 ? new Uint8Array(0) : q.take(length);
-      this.handshakeMessage(side, d, type, body, offset);
+      const entry = this.handshakeMessage(side, d, type, body, offset);
+      if (observe) observe({ side, offset, record: 'handshake', type: entry.type!, bytes: Buffer.concat([header!, body]), entry });
     }
   }
 
-  private handshakeMessage(side: Side, d: Direction, type: number, body: Uint8Array, offset: number): void {
+  private handshakeMessage(side: Side, d: Direction, type: number, body: Uint8Array, offset: number): Omit<LadderEntry, 'from'> {
     const r = new ByteReader(body, offset + 4, nameOf(HANDSHAKE_TYPES, type));
     const entry: Omit<LadderEntry, 'from'> = { record: 'handshake', type: codePoint(HANDSHAKE_TYPES, type), length: body.length, offset };
     this.addLadder(side, d, entry);
@@ -665,6 +705,7 @@ export class TlsSession {
       entry.summary = 'malformed';
       this.error(side, offset, describeError(e));
     }
+    return entry;
   }
 
   private offeredTls13(): boolean {
@@ -724,9 +765,10 @@ export class TlsSession {
       if (d.recordRemaining > 0) continue;
       d.recordType = -1;
       this.countRecord(d, 'sslv2');
-      const body = d.body;
+      const body = d.body ? (d.body.length === 1 ? d.body[0]! : Buffer.concat(d.body)) : undefined;
       d.body = null;
-      if (body && this.sslv2Message(side, d, body.length === 1 ? body[0]! : Buffer.concat(body))) {
+      this.options.observer?.record?.({ side, offset: d.headerOffset, contentType: -1, version: 2, length: d.recordLength, encrypted: d.recordEncrypted });
+      if (body && this.sslv2Message(side, d, body)) {
         // An SSLv2-compatible hello: the rest of this direction is TLS records.
         d.mode = 'records';
         this.consume(side, d, chunk.subarray(i));
@@ -742,6 +784,7 @@ export class TlsSession {
     const type = body[0] ?? -1;
     const entry: Omit<LadderEntry, 'from'> = { record: 'sslv2', type: codePoint(SSLV2_MESSAGE_TYPES, type), length: body.length, offset };
     this.addLadder(side, d, entry);
+    this.options.observer?.message?.({ side, offset, record: 'sslv2', type: entry.type!, bytes: body, entry });
     try {
       r.u8('msg_type');
       if (type === 1) {
