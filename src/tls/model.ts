@@ -279,4 +279,5 @@ export interface Connection {
   gaps?: { client: number; server: number };
   errors: ConnectionError[];
   findings?: Finding[];
+  fingerprints?: import('../fingerprint/index.js').Fingerprints;
 }
