@@ -8,6 +8,9 @@ import { toJsonLine } from '../report/json.js';
 import { makeProgress } from '../report/progress.js';
 import type { ColorChoice } from '../report/style.js';
 import { styleFor, type Io } from '../cli/io.js';
+import { fingerprints } from '../fingerprint/index.js';
+import { TraceCollector } from './trace.js';
+import { renderTrace } from '../report/trace.js';
 
 export interface ReplayCommandOptions {
   files: string[];
@@ -18,6 +21,12 @@ export interface ReplayCommandOptions {
   progress: boolean;
   /** Exit with FINDINGS_EXIT when a finding of this severity or worse was raised. */
   failOn?: Finding['severity'];
+  /** Text output: per record and message, the `openssl s_server -msg`-style trace before each connection. */
+  trace?: boolean;
+  /** With trace: hex dumps of the record headers and plaintext messages. */
+  hex?: boolean;
+  /** Add the raw (unhashed) JA4 to the fingerprints. */
+  ja4Raw?: boolean;
 }
 
 /** The exit status for `--fail-on` when findings at that level were raised. */
@@ -31,7 +40,9 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
   const totals = { connections: 0, tls: 0, complete: 0, failed: 0, notTls: 0 };
   const findings = new Map<string, { severity: Finding['severity']; connections: number }>();
   let worst: Finding['severity'] | undefined;
-  const emit = (c: Connection): void => {
+  const tracing = (opts.trace ?? false) && !opts.json;
+  const emit = (c: Connection, observer?: unknown): void => {
+    c.fingerprints = fingerprints(c, { ja4Raw: opts.ja4Raw ?? false });
     // Expiry and the like are judged at the capture's own time, not today's.
     c.findings = applyRules(c, c.startTime ? new Date(c.startTime) : new Date());
     for (const f of new Map(c.findings.map((x) => [x.id, x])).values()) {
@@ -50,12 +61,14 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
       io.out.write(toJsonLine(c));
     } else {
       progress.finish();
+      if (tracing && observer instanceof TraceCollector) io.out.write(`${renderTrace(c, observer, { style, hex: opts.hex ?? false })}\n`);
       io.out.write(`${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
     }
   };
   for (const file of opts.files) {
     const result = await replayFile(file, opts.filter, {
       connection: emit,
+      ...(tracing ? { observer: (endpoints: [string, string]) => new TraceCollector(endpoints) } : {}),
       warning: (m) => {
         progress.finish();
         io.err.write(`tlspeek: warning: ${m}\n`);

@@ -3,7 +3,7 @@
 import { readCapture } from '../capture/reader.js';
 import { CaptureError } from '../capture/types.js';
 import { FlowTable, type FlowInfo, type FlowHandler, type Endpoint } from '../capture/flows.js';
-import { TlsSession, type Side } from '../tls/session.js';
+import { TlsSession, type SessionObserver, type Side } from '../tls/session.js';
 import type { Connection } from '../tls/model.js';
 
 export interface ConnectionFilter {
@@ -16,8 +16,10 @@ export interface ConnectionFilter {
 }
 
 export interface ReplayCallbacks {
-  /** A decoded connection, in the order connections end. */
-  connection(c: Connection): void;
+  /** A decoded connection, in the order connections end; with the observer made for it, if any. */
+  connection(c: Connection, observer?: SessionObserver): void;
+  /** Taps for one connection's session (`--trace`), given the endpoints of side 0 and side 1. */
+  observer?(endpoints: [string, string]): SessionObserver;
   /** A recoverable problem with the file (truncated tail, fragments, …); the message names the file. */
   warning(message: string): void;
   progress?(file: string, bytesRead: number, totalBytes: number): void;
@@ -59,13 +61,16 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
     warning: (m) => cb.warning(`${file}: ${m}`),
     open(flow: FlowInfo): FlowHandler {
       result.connections++;
+      const endpoints: [string, string] = [endpointString(flow.a), endpointString(flow.b)];
+      const observer = cb.observer?.(endpoints);
       const session = new TlsSession({
         source: 'replay',
         id: flow.id,
         file,
-        endpoints: [endpointString(flow.a), endpointString(flow.b)],
+        endpoints,
         initiator: 0,
         midstream: !flow.sawSyn,
+        ...(observer ? { observer } : {}),
       });
       let bytes = 0;
       return {
@@ -84,7 +89,7 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
           const c = session.result();
           if (!matches(c, filter)) return;
           result.emitted++;
-          cb.connection(c);
+          cb.connection(c, observer);
         },
       };
     },

@@ -121,6 +121,15 @@ export function renderConnection(c: Connection, opts: TextOptions): string {
       lines.push(`${INDENT}${style.head('then ServerHello')}  ${h.selectedVersion.name}, ${h.cipherSuite.name}`);
     }
   }
+  const fp = c.fingerprints;
+  if (fp && (fp.ja3 || fp.ja3Full || fp.ja3s || fp.ja4)) {
+    const parts = [fp.ja4 ? `JA4 ${fp.ja4}` : '', fp.ja3 ? `JA3 ${fp.ja3}` : '', fp.ja3s ? `JA3S ${fp.ja3s}` : ''].filter(Boolean);
+    lines.push(`${INDENT}${style.head('Fingerprints')}  ${parts.join('  ')}`);
+    if (fp.ja4Raw) lines.push(`${INDENT}  JA4_r  ${fp.ja4Raw}`);
+    if (verbose && fp.ja3Full) lines.push(`${INDENT}  JA3    ${fp.ja3Full}`);
+    if (verbose && fp.ja3sFull) lines.push(`${INDENT}  JA3S   ${fp.ja3sFull}`);
+    for (const n of fp.notes ?? []) lines.push(`${INDENT}  ${style.dim(n)}`);
+  }
   const ske = c.serverKeyExchange;
   if (ske) {
     const parts = [ske.kind.toUpperCase()];

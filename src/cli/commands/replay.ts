@@ -13,6 +13,9 @@ interface ReplayArgs {
   verbose: boolean;
   progress: boolean;
   failOn?: 'error' | 'warning' | 'info';
+  trace: boolean;
+  hex: boolean;
+  ja4Raw: boolean;
 }
 
 export function replayCommand(io: Io, setExit: (code: number) => void): CommandModule<object, ReplayArgs> {
@@ -30,10 +33,14 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every list in full' })
         .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr for large files (terminal only)' })
         .option('fail-on', { choices: ['error', 'warning', 'info'] as const, describe: 'exit 3 when a finding of this severity or worse is raised (for scripts and CI)' })
+        .option('trace', { type: 'boolean', default: false, describe: 'before each connection, every record and handshake message as `openssl s_server -msg` shows them (text output)' })
+        .option('hex', { type: 'boolean', default: false, describe: 'with --trace: hex dumps of record headers and plaintext messages' })
+        .option('ja4-raw', { type: 'boolean', default: false, describe: 'also print the raw (unhashed) JA4 fingerprint' })
         .example('$0 replay captures/apache-mtls-pss-default.pcap', 'the handshake ladder, CertificateRequest and certificates')
         .example('$0 replay --json dump.pcapng > handshakes.jsonl', 'JSON Lines for scripts (jq, diff)')
         .example("$0 replay --host 10.0.0.5 --port 443 big.pcap", 'only the connections to one server')
-        .example('$0 replay --fail-on error nightly.pcap', 'exit 3 if any handshake has an error-level finding') as unknown as Argv<ReplayArgs>,
+        .example('$0 replay --fail-on error nightly.pcap', 'exit 3 if any handshake has an error-level finding')
+        .example('$0 replay --trace --hex -n 1 failing.pcap', 'records and messages with their bytes, to paste into a bug report') as unknown as Argv<ReplayArgs>,
     handler: async (argv) => {
       const opts: ReplayCommandOptions = {
         files: argv.files,
@@ -42,6 +49,9 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         color: argv.color,
         verbose: argv.verbose,
         progress: argv.progress,
+        trace: argv.trace,
+        hex: argv.hex,
+        ja4Raw: argv.ja4Raw,
       };
       if (argv.host !== undefined) opts.filter.host = argv.host;
       if (argv.port !== undefined) opts.filter.port = argv.port;
