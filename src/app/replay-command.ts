@@ -7,7 +7,7 @@ import { renderTable } from '../report/table.js';
 import { toJsonLine } from '../report/json.js';
 import { makeProgress } from '../report/progress.js';
 import type { ColorChoice } from '../report/style.js';
-import { styleFor, type Io } from '../cli/io.js';
+import { drained, styleFor, type Io } from '../cli/io.js';
 import { fingerprints } from '../fingerprint/index.js';
 import { TraceCollector } from './trace.js';
 import { renderTrace } from '../report/trace.js';
@@ -74,6 +74,7 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
         io.err.write(`tlspeek: warning: ${m}\n`);
       },
       progress: (f, done, total) => progress.update(f, done, total),
+      backpressure: () => drained(io.out),
     });
     progress.finish();
     if (!result.ok) {

@@ -23,6 +23,8 @@ export interface ReplayCallbacks {
   /** A recoverable problem with the file (truncated tail, fragments, …); the message names the file. */
   warning(message: string): void;
   progress?(file: string, bytesRead: number, totalBytes: number): void;
+  /** A promise while the consumer's output is full: reading pauses until it resolves. */
+  backpressure?(): Promise<void> | undefined;
 }
 
 export interface FileResult {
@@ -101,7 +103,10 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
         packet: (p) => flows.packet(p),
         warning: (m) => cb.warning(m),
       },
-      cb.progress ? { onProgress: (read: number, total: number) => cb.progress!(file, read, total) } : undefined,
+      {
+        ...(cb.progress ? { onProgress: (read: number, total: number) => cb.progress!(file, read, total) } : {}),
+        ...(cb.backpressure ? { backpressure: cb.backpressure } : {}),
+      },
     );
     result.packets = summary.packets;
   } catch (e) {

@@ -75,6 +75,25 @@ export class ByteQueue {
     if (this.head > 64 || this.total === 0) this.compact();
   }
 
+  /**
+   * Replaces every held chunk by a copy, so the queue no longer pins its callers' buffers
+   * (a 64 KiB socket read or a 1 MiB file chunk) while a message waits for its tail.
+   */
+  own(): void {
+    if (this.total === 0) return;
+    const chunks: Uint8Array[] = [];
+    const offsets: number[] = [];
+    for (let i = this.head; i < this.chunks.length; i++) {
+      const from = i === this.head ? this.headPos : 0;
+      chunks.push(this.chunks[i]!.slice(from));
+      offsets.push(this.offsets[i]! + from);
+    }
+    this.chunks = chunks;
+    this.offsets = offsets;
+    this.head = 0;
+    this.headPos = 0;
+  }
+
   clear(): void {
     this.chunks = [];
     this.offsets = [];

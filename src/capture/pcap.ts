@@ -18,7 +18,11 @@ const RECORD_HEADER_LEN = 16;
  */
 class MagicShim extends Transform {
   private seen = 0;
-  constructor(private readonly ns: boolean, private readonly onBytes: (n: number) => void) {
+  constructor(
+    private readonly ns: boolean,
+    private readonly onBytes: (n: number) => void,
+    private readonly backpressure: () => Promise<void> | undefined,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -31,7 +35,12 @@ class MagicShim extends Transform {
     }
     this.seen += chunk.length;
     this.onBytes(this.seen);
-    done(null, chunk);
+    // pcap-parser handles the chunk synchronously inside push(); holding back the callback
+    // then holds back the file (pipe backpressure) until the consumer has caught up.
+    this.push(chunk);
+    const wait = this.backpressure();
+    if (wait) wait.then(() => done(), done);
+    else done();
   }
 }
 
@@ -39,10 +48,14 @@ export function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatResult>
   return new Promise<FormatResult>((resolve, reject) => {
     const file = createReadStream(ctx.path, { highWaterMark: ctx.highWaterMark });
     let bytesRead = 0;
-    const shim = new MagicShim(ns, (n) => {
-      bytesRead = n;
-      ctx.onBytes(n);
-    });
+    const shim = new MagicShim(
+      ns,
+      (n) => {
+        bytesRead = n;
+        ctx.onBytes(n);
+      },
+      ctx.backpressure,
+    );
     file.pipe(shim);
     const parser = pcapParser.parse(shim);
 

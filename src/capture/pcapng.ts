@@ -262,6 +262,11 @@ export function readPcapng(ctx: FormatContext): Promise<FormatResult> {
       ctx.onBytes(bytesRead);
       try {
         parser.push(chunk as Buffer);
+        const wait = ctx.backpressure();
+        if (wait) {
+          file.pause();
+          wait.then(() => file.resume(), finish);
+        }
       } catch (e) {
         if ((e instanceof BlockError || e instanceof Truncation) && parser.offset === 0) {
           finish(new CaptureError(`${ctx.path}: ${e.message}`));

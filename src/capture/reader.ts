@@ -18,6 +18,11 @@ export interface ReadCaptureOptions {
   onProgress?(bytesRead: number, totalBytes: number): void;
   /** Read chunk size in bytes (tests use small values to exercise chunk boundaries). */
   chunkBytes?: number;
+  /**
+   * Asked after each chunk's packets were delivered: return a promise to pause reading until it
+   * resolves (e.g. until stdout drains), so a slow consumer keeps memory flat.
+   */
+  backpressure?(): Promise<void> | undefined;
 }
 
 function describeFsError(path: string, e: unknown): string {
@@ -88,6 +93,7 @@ export async function readCapture(path: string, sink: PacketSink, opts: ReadCapt
     onLinkType: (lt) => {
       if (!linkTypes.includes(lt)) linkTypes.push(lt);
     },
+    backpressure: () => opts.backpressure?.(),
   };
   const result = format === 'pcapng' ? await readPcapng(ctx) : await readPcap(ctx, format === 'pcap-ns');
   onProgress?.(result.bytes, size);

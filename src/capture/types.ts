@@ -48,6 +48,8 @@ export interface FormatContext {
   onBytes(bytesRead: number): void;
   /** Called once per IDB / global header with its link type. */
   onLinkType(linkType: number): void;
+  /** After each chunk: a promise means "stop reading until it resolves" (the consumer's output is full). */
+  backpressure(): Promise<void> | undefined;
 }
 
 /** What a format reader resolves with. */

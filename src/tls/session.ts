@@ -232,6 +232,11 @@ export class TlsSession {
       this.error(side, d.offset, `internal error: ${describeError(e)}; decoding of this direction stopped`);
       d.mode = 'dead';
     }
+    // Whole records are decoded straight from the caller's chunk; only what waits for more
+    // bytes is copied, so the caller may reuse its buffers after feed() returns.
+    d.handshake.own();
+    d.scan.own();
+    if (d.body && d.body.length > 0) d.body = [Buffer.concat(d.body)];
   }
 
   /** Bytes missing from the capture at this point of the stream. */
@@ -318,7 +323,7 @@ export class TlsSession {
    * gap or a mid-stream capture: hold bytes until we know where the first record begins.
    */
   private locate(side: Side, d: Direction, chunk: Uint8Array): void {
-    d.scan.push(new Uint8Array(chunk), d.offset + d.scan.length);
+    d.scan.push(chunk, d.offset + d.scan.length);
     const q = d.scan;
     const found = d.mode === 'start' ? this.startKind(q) : d.mode === 'preamble' ? this.findHello(q, d) : this.findBoundary(q, d);
     if (found === 'wait') {
@@ -433,11 +438,10 @@ export class TlsSession {
       }
       const take = Math.min(d.recordRemaining, n - i);
       const piece = chunk.subarray(i, i + take);
-      // Copies: the caller's buffers are only lent for the duration of feed().
       if (d.toHandshake) {
-        if (!d.handshakeDesync) d.handshake.push(new Uint8Array(piece), d.offset);
+        if (!d.handshakeDesync) d.handshake.push(piece, d.offset);
       } else if (d.body) {
-        d.body.push(new Uint8Array(piece));
+        d.body.push(piece);
       }
       i += take;
       this.skipRecordBytes(d, take);
@@ -759,7 +763,7 @@ export class TlsSession {
         continue;
       }
       const take = Math.min(d.recordRemaining, chunk.length - i);
-      if (d.body) d.body.push(new Uint8Array(chunk.subarray(i, i + take)));
+      if (d.body) d.body.push(chunk.subarray(i, i + take));
       i += take;
       this.skipRecordBytes(d, take);
       if (d.recordRemaining > 0) continue;
