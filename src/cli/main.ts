@@ -5,6 +5,7 @@ import { replayCommand } from './commands/replay.js';
 import { proxyCommand } from './commands/proxy.js';
 import { diffCommand } from './commands/diff.js';
 import { rulesCommand } from './commands/rules.js';
+import { reportCommand } from './commands/report.js';
 import { UsageError } from './errors.js';
 import { processIo, type Io } from './io.js';
 
@@ -26,6 +27,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     .command(proxyCommand(io, setExit))
     .command(diffCommand(io, setExit))
     .command(rulesCommand(io, setExit))
+    .command(reportCommand(io, setExit))
     .demandCommand(1, 'Name a command: replay, proxy')
     .strict()
     .recommendCommands()

@@ -155,7 +155,7 @@ for (const file of CAPTURES) {
 }
 
 test('trace: alerts in words, encrypted runs folded, hex only with --hex', async () => {
-  const [{ c }] = await traced(REPO + 'fatal-alert.pcap');
+  const c = (await traced(REPO + 'fatal-alert.pcap'))[0]!.c;
   const out: string[] = [];
   await replayFile(REPO + 'fatal-alert.pcap', {}, {
     observer: (e) => new TraceCollector(e),

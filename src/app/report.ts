@@ -1,0 +1,45 @@
+// `tlspeek report FILE... -o report.html`: every connection of the captures, with findings and
+// fingerprints, into one self-contained HTML file.
+import { writeFile } from 'node:fs/promises';
+import { replayFile, type ConnectionFilter } from './replay.js';
+import type { Connection } from '../tls/model.js';
+import { applyRules } from '../rules/index.js';
+import { fingerprints } from '../fingerprint/index.js';
+import { renderHtml } from '../report/html.js';
+import type { Io } from '../cli/io.js';
+
+export interface ReportCommandOptions {
+  files: string[];
+  output: string;
+  filter: ConnectionFilter;
+  title?: string;
+}
+
+/** Findings (judged at capture time) and fingerprints, as replay adds them. */
+export function enrich(c: Connection, now = c.startTime ? new Date(c.startTime) : new Date()): Connection {
+  c.findings = applyRules(c, now);
+  c.fingerprints = fingerprints(c);
+  return c;
+}
+
+/** Exit status: 0; 1 when a file could not be read at all (the report is still written). */
+export async function runReportCommand(opts: ReportCommandOptions, io: Io): Promise<number> {
+  const conns: Connection[] = [];
+  let failed = 0;
+  for (const file of opts.files) {
+    const fileConns: Connection[] = [];
+    const result = await replayFile(file, opts.filter, {
+      connection: (c) => fileConns.push(enrich(c)),
+      warning: (m) => io.err.write(`tlspeek: warning: ${m}\n`),
+    });
+    conns.push(...fileConns.sort((a, b) => a.id - b.id));
+    if (!result.ok) {
+      failed++;
+      io.err.write(`tlspeek: ${result.error}\n`);
+    }
+  }
+  const html = renderHtml(conns, { title: opts.title ?? `tlspeek report: ${opts.files.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ')}`, generated: new Date().toISOString() });
+  await writeFile(opts.output, html);
+  io.err.write(`tlspeek: wrote ${opts.output} (${conns.length} connection${conns.length === 1 ? '' : 's'})\n`);
+  return failed > 0 ? 1 : 0;
+}
