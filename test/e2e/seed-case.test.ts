@@ -1,0 +1,92 @@
+// The seed case end to end, as an operator lives it: Apache httpd requiring a client
+// certificate with OpenSSL's default client signature algorithms, a PKCS#1-only client
+// (a smartcard stand-in: s_client -client_sigalgs RSA+SHA256:RSA+SHA384), tlspeek proxy in
+// between. tlspeek flags RSA-PSS preferred and names the fix; the test applies exactly that fix
+// to httpd's config, reloads it, and the finding is gone. Then a server that allows only
+// RSA-PSS: certreq-pss-only, and the alert explained.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getPki, type Pki } from '../helpers/pki.js';
+import { apacheConfig, hasCommand, runCommand, runSClient, startApache, startSServer, startTestProxy, stopAll, type TestProxy } from '../helpers/servers.js';
+import type { Connection } from '../../src/tls/model.js';
+
+const PKCS1_ONLY = ['-tls1_2', '-client_sigalgs', 'RSA+SHA256:RSA+SHA384'];
+const FIX = 'ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:RSA+SHA256:RSA+SHA384:RSA+SHA512:ECDSA+SHA1:RSA+SHA1';
+const skip = !hasCommand('apache2') || !hasCommand('openssl') ? 'apache2 or openssl missing' : false;
+
+async function handshakeThrough(proxy: TestProxy, pki: Pki, port: number): Promise<Connection> {
+  const before = proxy.printed.length;
+  await runSClient({ port, caFile: pki.caChain, cert: pki.clientRsa, args: PKCS1_ONLY, input: 'GET / HTTP/1.0\r\nHost: localhost\r\n\r\n' });
+  for (let i = 0; i < 100 && proxy.printed.length === before; i++) await sleep(50);
+  const c = proxy.printed[before];
+  assert.ok(c, 'the proxy printed the connection');
+  return c;
+}
+
+const ids = (c: Connection) => (c.findings ?? []).map((f) => f.id);
+
+describe('seed case through tlspeek proxy', { skip }, () => {
+  let pki: Pki;
+  before(async () => {
+    pki = await getPki();
+  });
+  after(stopAll);
+
+  it('Apache default → certreq-pss-preferred with the fix; after applying the fix the finding is gone', { timeout: 90_000 }, async () => {
+    const apache = await startApache({ pki });
+    const proxy = await startTestProxy(apache);
+    try {
+      const first = await handshakeThrough(proxy, pki, proxy.port);
+      const offered = first.certificateRequest?.signatureAlgorithms?.map((s) => s.name) ?? [];
+      const firstPss = offered.findIndex((n) => n.startsWith('rsa_pss_'));
+      const firstPkcs1 = offered.findIndex((n) => n.startsWith('rsa_pkcs1_'));
+      assert.ok(firstPss >= 0 && firstPss < firstPkcs1, `RSA-PSS before PKCS#1 in httpd's default list: ${offered.join(',')}`);
+      assert.ok(ids(first).includes('certreq-pss-preferred'), ids(first).join(','));
+      assert.ok(!ids(first).includes('certreq-pss-only'));
+      const finding = first.findings!.find((f) => f.id === 'certreq-pss-preferred')!;
+      const apacheFix = /SSLOpenSSLConfCmd ClientSignatureAlgorithms (\S+)/.exec(finding.fix ?? '');
+      assert.ok(apacheFix, `the finding names the Apache setting: ${finding.fix}`);
+      assert.equal(apacheFix[1], FIX);
+
+      // Apply exactly what tlspeek said, and reload httpd gracefully.
+      writeFileSync(apache.conf, apacheConfig(apache.dir, apache.host, apache.port, { pki, directives: [`SSLOpenSSLConfCmd ClientSignatureAlgorithms ${apacheFix[1]}`] }));
+      const reload = await runCommand('apache2', ['-f', apache.conf, '-k', 'graceful']);
+      assert.equal(reload.code, 0, reload.stderr);
+      let after: Connection | undefined;
+      for (let i = 0; i < 20; i++) {
+        await sleep(250);
+        after = await handshakeThrough(proxy, pki, proxy.port);
+        if (!after.certificateRequest?.signatureAlgorithms?.some((s) => s.name.startsWith('rsa_pss_'))) break;
+      }
+      const list = after!.certificateRequest?.signatureAlgorithms?.map((s) => s.name) ?? [];
+      assert.ok(list.length > 0 && !list.some((n) => n.startsWith('rsa_pss_')), `no RSA-PSS after the fix: ${list.join(',')}`);
+      assert.ok(!ids(after!).some((id) => id.startsWith('certreq-pss')), ids(after!).join(','));
+      assert.match(after!.certificateVerify?.signatureAlgorithm?.name ?? '', /^rsa_pkcs1_/);
+      assert.equal(after!.complete, true);
+    } finally {
+      await proxy.stop();
+      await apache.stop();
+    }
+  });
+
+  it('a server allowing only RSA-PSS → certreq-pss-only and the fatal alert explained', { timeout: 60_000 }, async () => {
+    const server = await startSServer({ args: ['-cert', pki.serverRsa.cert, '-key', pki.serverRsa.key, '-cert_chain', pki.serverChain, '-Verify', '1', '-CAfile', pki.caChain, '-verify_return_error', '-tls1_2', '-client_sigalgs', 'RSA-PSS+SHA256'] });
+    const proxy = await startTestProxy(server);
+    try {
+      const c = await handshakeThrough(proxy, pki, proxy.port);
+      assert.deepEqual(c.certificateRequest?.signatureAlgorithms?.map((s) => s.name), ['rsa_pss_rsae_sha256']);
+      assert.ok(ids(c).includes('certreq-pss-only'), ids(c).join(','));
+      assert.ok(!ids(c).includes('certreq-pss-preferred'), 'pss-preferred is not raised when pss-only is');
+      const fatal = c.findings!.find((f) => f.id === 'fatal-alert');
+      assert.ok(fatal, ids(c).join(','));
+      assert.match(fatal.detail, /server sent fatal handshake_failure/i);
+      assert.match(fatal.detail, /client certificate/i, 'the alert is explained in terms of the missing client certificate');
+      assert.equal(c.complete, false);
+    } finally {
+      await proxy.stop();
+      await server.stop();
+    }
+  });
+});
