@@ -10,6 +10,7 @@ import { formatHostPort, isLoopback, type HostPort } from '../proxy/address.js';
 import { ProxyServer, type CloseInfo } from '../proxy/listener.js';
 import { ProxySummary } from '../proxy/summary.js';
 import { applyRules } from '../rules/index.js';
+import { fingerprints } from '../fingerprint/index.js';
 
 export interface ProxyOptions {
   listen: HostPort;
@@ -67,6 +68,7 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
 
   const print = (c: Connection): void => {
     c.findings = applyRules(c, new Date());
+    c.fingerprints = fingerprints(c);
     findingsById.set(c.id, c.findings);
     io.out.write(opts.json ? toJsonLine(c) : `${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
   };

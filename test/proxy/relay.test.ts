@@ -95,9 +95,9 @@ describe('proxy relay (plain TCP and Node TLS backends)', () => {
     // Every socket the tests opened (clients, proxy, backends) is closed again.
     await waitFor('file descriptors back to the start count', () => fdCount() <= fdsBefore + 2, 5000).catch(() => {});
     assert.ok(fdCount() <= fdsBefore + 2, `fds before ${fdsBefore}, after ${fdCount()}`);
-  });
+  }, { timeout: 60_000 });
 
-  it('forwards 50 MB each way at once, byte-exact (SHA-256 on the far side)', { timeout: 30_000 }, async () => {
+  it('forwards 50 MB each way at once, byte-exact (SHA-256 on the far side)', { timeout: 90_000 }, async () => {
     const MB = 50;
     let serverSide: Promise<[string, { hash: string; bytes: number }]> | undefined;
     const backend = await startTcpServer((s) => {
@@ -288,6 +288,7 @@ describe('proxy relay (plain TCP and Node TLS backends)', () => {
     let pki: Pki;
     let tlsBackend: tls.Server;
     let tlsPort = 0;
+    const tlsSockets = new Set<Socket>();
     let faulty: TcpServer;
     let echo: TcpServer;
     before(async () => {
@@ -296,6 +297,10 @@ describe('proxy relay (plain TCP and Node TLS backends)', () => {
         key: readFileSync(pki.serverRsa.key),
         cert: readFileSync(pki.serverRsaFullchain),
       }, (s) => s.pipe(s));
+      tlsBackend.on('connection', (s: Socket) => {
+        tlsSockets.add(s);
+        s.on('close', () => tlsSockets.delete(s));
+      });
       await new Promise<void>((r) => tlsBackend.listen(0, '127.0.0.1', () => r()));
       tlsPort = (tlsBackend.address() as net.AddressInfo).port;
       // Reads the ClientHello, answers with the first 5 bytes of a ServerHello record, then closes (FIN) or resets.
@@ -314,12 +319,13 @@ describe('proxy relay (plain TCP and Node TLS backends)', () => {
         });
       });
       echo = await startEchoServer();
-    });
+    }, { timeout: 60_000 });
     after(async () => {
+      for (const s of tlsSockets) s.destroy();
       await new Promise<void>((r) => tlsBackend.close(() => r()));
       await faulty.stop();
       await echo.stop();
-    });
+    }, { timeout: 60_000 });
 
     const tlsConnect = (port: number, o: tls.ConnectionOptions = {}) =>
       tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(pki.caChain), ...o });
@@ -475,7 +481,7 @@ describe('proxy relay (plain TCP and Node TLS backends)', () => {
       }
     });
 
-    it('50 MB each way through an established TLS connection (mutual TLS) arrive intact', { timeout: 30_000 }, async () => {
+    it('50 MB each way through an established TLS connection (mutual TLS) arrive intact', { timeout: 90_000 }, async () => {
       const srv = tls.createServer({
         key: readFileSync(pki.serverRsa.key),
         cert: readFileSync(pki.serverRsaFullchain),
