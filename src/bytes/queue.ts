@@ -10,6 +10,8 @@ export class ByteQueue {
   /** Bytes already consumed from chunks[head]. */
   private headPos = 0;
   private total = 0;
+  /** How many chunks at the tail still belong to the caller (see own()). */
+  private lent = 0;
 
   get length(): number {
     return this.total;
@@ -25,6 +27,7 @@ export class ByteQueue {
     this.chunks.push(chunk);
     this.offsets.push(offset);
     this.total += chunk.length;
+    this.lent++;
   }
 
   /** Byte at position i from the front (i < length). */
@@ -80,18 +83,16 @@ export class ByteQueue {
    * (a 64 KiB socket read or a 1 MiB file chunk) while a message waits for its tail.
    */
   own(): void {
-    if (this.total === 0) return;
-    const chunks: Uint8Array[] = [];
-    const offsets: number[] = [];
-    for (let i = this.head; i < this.chunks.length; i++) {
+    // Only chunks pushed since the last call are copied, so feeding a long message one byte at
+    // a time stays linear.
+    const first = Math.max(this.head, this.chunks.length - this.lent);
+    for (let i = first; i < this.chunks.length; i++) {
       const from = i === this.head ? this.headPos : 0;
-      chunks.push(this.chunks[i]!.slice(from));
-      offsets.push(this.offsets[i]! + from);
+      this.chunks[i] = this.chunks[i]!.slice(from);
+      this.offsets[i] = this.offsets[i]! + from;
+      if (i === this.head) this.headPos = 0;
     }
-    this.chunks = chunks;
-    this.offsets = offsets;
-    this.head = 0;
-    this.headPos = 0;
+    this.lent = 0;
   }
 
   clear(): void {
@@ -100,11 +101,13 @@ export class ByteQueue {
     this.head = 0;
     this.headPos = 0;
     this.total = 0;
+    this.lent = 0;
   }
 
   private compact(): void {
     this.chunks = this.chunks.slice(this.head);
     this.offsets = this.offsets.slice(this.head);
     this.head = 0;
+    this.lent = Math.min(this.lent, this.chunks.length);
   }
 }

@@ -149,6 +149,8 @@ class Direction {
   recordEncrypted = false;
   /** Body of a small record we decode (alert, CCS, heartbeat). */
   body: Uint8Array[] | null = null;
+  /** Pieces of body[] already copied out of the caller's buffers. */
+  bodyOwned = 0;
   /** Plaintext handshake bytes go straight into the handshake queue. */
   toHandshake = false;
   encryptedRecordLogged = false;
@@ -236,7 +238,10 @@ export class TlsSession {
     // bytes is copied, so the caller may reuse its buffers after feed() returns.
     d.handshake.own();
     d.scan.own();
-    if (d.body && d.body.length > 0) d.body = [Buffer.concat(d.body)];
+    if (d.body) {
+      for (let i = d.bodyOwned; i < d.body.length; i++) d.body[i] = d.body[i]!.slice();
+      d.bodyOwned = d.body.length;
+    }
   }
 
   /** Bytes missing from the capture at this point of the stream. */
@@ -476,6 +481,7 @@ export class TlsSession {
     d.recordLength = length;
     d.recordRemaining = length;
     d.body = null;
+    d.bodyOwned = 0;
     d.toHandshake = false;
 
     // TLS 1.3 protects everything after the ServerHello in type 23 records; plaintext
@@ -756,6 +762,7 @@ export class TlsSession {
         d.recordRemaining = d.recordLength;
         d.recordEncrypted = d.stats.encrypted;
         d.body = d.stats.encrypted ? null : [];
+        d.bodyOwned = 0;
         if (d.recordLength === 0) {
           d.recordType = -1;
           this.countRecord(d, 'sslv2');
