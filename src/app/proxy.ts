@@ -11,6 +11,8 @@ import { ProxyServer, type CloseInfo } from '../proxy/listener.js';
 import { ProxySummary } from '../proxy/summary.js';
 import { applyRules } from '../rules/index.js';
 import { fingerprints } from '../fingerprint/index.js';
+import { renderHtml } from '../report/html.js';
+import { writeFile } from 'node:fs/promises';
 
 export interface ProxyOptions {
   listen: HostPort;
@@ -21,6 +23,8 @@ export interface ProxyOptions {
   idleTimeoutMs: number;
   maxConnections: number;
   writePcap?: string;
+  /** Write a self-contained HTML report of every connection to this file on exit. */
+  html?: string;
   json: boolean;
   color: ColorChoice;
   verbose: boolean;
@@ -58,6 +62,9 @@ export interface ProxyHooks {
   closed?(c: Connection): void;
 }
 
+/** Most connections kept for --html; a report of more would not be readable anyway. */
+export const MAX_HTML_CONNECTIONS = 10_000;
+
 /** Starts the proxy; rejects when the address cannot be bound. */
 export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks = {}): Promise<ProxyHandle> {
   const style = makeStyle(useColor(io.out, opts.color));
@@ -73,8 +80,18 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
     io.out.write(opts.json ? toJsonLine(c) : `${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
   };
 
+  // --html keeps every connection's final state for the report; bounded for long runs.
+  const forHtml: Connection[] | undefined = opts.html !== undefined ? [] : undefined;
+  let htmlDropped = 0;
   const closed = (i: CloseInfo): void => {
     summary.add(i.connection, i.bytes, findingsById.get(i.id));
+    if (forHtml && i.connection && (i.connection.tls || i.connection.stats.client.bytes > 0)) {
+      if (forHtml.length < MAX_HTML_CONNECTIONS) {
+        i.connection.findings = applyRules(i.connection, new Date());
+        i.connection.fingerprints = fingerprints(i.connection);
+        forHtml.push(i.connection);
+      } else htmlDropped++;
+    }
     findingsById.delete(i.id);
     if (i.connection && hooks.closed) hooks.closed(i.connection);
     if (opts.verbose) {
@@ -123,6 +140,16 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
       stopping ??= (async () => {
         await server.stop(opts.graceMs ?? 2000);
         if (!opts.json) io.err.write(`${summary.render({ style: errStyle, width: (io.err as NodeJS.WriteStream).columns })}\n`);
+        if (opts.html !== undefined && forHtml) {
+          const title = `tlspeek proxy ${formatHostPort(address.host, address.port)} → ${formatHostPort(opts.backend.host, opts.backend.port)}`;
+          try {
+            await writeFile(opts.html, renderHtml(forHtml.sort((a, b) => a.id - b.id), { title, generated: new Date().toISOString() }));
+            line(`wrote ${opts.html} (${forHtml.length} connection${forHtml.length === 1 ? '' : 's'}${htmlDropped ? `; ${htmlDropped} more not kept` : ''})`);
+          } catch (e) {
+            line(`cannot write ${opts.html}: ${(e as Error).message}`);
+            return 1;
+          }
+        }
         return 0;
       })();
       return stopping;

@@ -6,7 +6,9 @@
 // RSA-PSS: certreq-pss-only, and the alert explained.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getPki, type Pki } from '../helpers/pki.js';
 import { apacheConfig, hasCommand, runCommand, runSClient, startApache, startSServer, startTestProxy, stopAll, type TestProxy } from '../helpers/servers.js';
@@ -73,7 +75,8 @@ describe('seed case through tlspeek proxy', { skip }, () => {
 
   it('a server allowing only RSA-PSS → certreq-pss-only and the fatal alert explained', { timeout: 60_000 }, async () => {
     const server = await startSServer({ args: ['-cert', pki.serverRsa.cert, '-key', pki.serverRsa.key, '-cert_chain', pki.serverChain, '-Verify', '1', '-CAfile', pki.caChain, '-verify_return_error', '-tls1_2', '-client_sigalgs', 'RSA-PSS+SHA256'] });
-    const proxy = await startTestProxy(server);
+    const html = join(mkdtempSync(join(tmpdir(), 'tlspeek-e2e-')), 'proxy.html');
+    const proxy = await startTestProxy(server, { html });
     try {
       const c = await handshakeThrough(proxy, pki, proxy.port);
       assert.deepEqual(c.certificateRequest?.signatureAlgorithms?.map((s) => s.name), ['rsa_pss_rsae_sha256']);
@@ -84,6 +87,13 @@ describe('seed case through tlspeek proxy', { skip }, () => {
       assert.match(fatal.detail, /server sent fatal handshake_failure/i);
       assert.match(fatal.detail, /client certificate/i, 'the alert is explained in terms of the missing client certificate');
       assert.equal(c.complete, false);
+      // --html: written on exit, one self-contained file with the connection and its findings.
+      assert.equal(await proxy.stop(), 0);
+      const page = readFileSync(html, 'utf8');
+      assert.match(page, /certreq-pss-only/);
+      assert.match(page, /<svg/);
+      assert.doesNotMatch(page, /<script[^>]+src=|<link[^>]+href=["']?https?:/, 'no external assets');
+      assert.match(proxy.stderr(), /wrote .*proxy\.html \(1 connection\)/);
     } finally {
       await proxy.stop();
       await server.stop();

@@ -12,6 +12,7 @@ interface ProxyArgs {
   'idle-timeout': number;
   'max-connections': number;
   'write-pcap'?: string;
+  html?: string;
   json: boolean;
   color: ColorChoice;
   verbose: boolean;
@@ -36,6 +37,7 @@ export function proxyCommand(io: Io, setExit: (code: number) => void): CommandMo
         .option('idle-timeout', { type: 'number', default: 300, describe: 's without traffic before a connection is closed (0 = never)' })
         .option('max-connections', { type: 'number', default: 1024, describe: 'open connections at most; more are closed at once' })
         .option('write-pcap', { type: 'string', describe: 'also write the relayed streams to this pcap file (synthetic TCP/IP headers)' })
+        .option('html', { type: 'string', describe: 'on exit, write a self-contained HTML report of every connection to this file' })
         .option('json', { type: 'boolean', default: false, describe: 'JSON Lines: one object per connection (schema/connection.schema.json)' })
         .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as ColorChoice, describe: 'colour in text output' })
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'a stderr line per connection open/close; every list in full' })
@@ -60,6 +62,7 @@ export function proxyCommand(io: Io, setExit: (code: number) => void): CommandMo
       }
       if (opts.backend.port === 0) throw new UsageError('--backend: port 0 is not a server port');
       if (argv['write-pcap'] !== undefined) opts.writePcap = argv['write-pcap'];
+      if (argv.html !== undefined) opts.html = argv.html;
       setExit(await runProxy(opts, io));
     },
   };
