@@ -27,12 +27,16 @@ interface Cli {
 }
 
 function cli(args: string[]): Cli {
+  // The signal must reach the proxy itself: a `timeout` wrapper in between forwards it to its
+  // whole process group and may die of it, which made the exit status flaky under load.
   const child = spawn(
-    'timeout',
-    ['-s', 'KILL', '60', process.execPath, '--import', 'tsx', '-e', `import(${JSON.stringify(MAIN)}).then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`, ...args],
+    process.execPath,
+    ['--import', 'tsx', '-e', `import(${JSON.stringify(MAIN)}).then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`, ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   children.add(child);
+  const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  child.once('exit', () => clearTimeout(deadline));
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
