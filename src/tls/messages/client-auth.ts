@@ -9,7 +9,12 @@ import { decodeDistinguishedName } from '../../x509/dn.js';
 function authorities(r: ByteReader): string[] {
   const list = r.vec16('certificate_authorities');
   const names: string[] = [];
-  while (!list.done) names.push(decodeDistinguishedName(list.vec16(`certificate_authorities[${names.length}]`).rest()));
+  while (!list.done) {
+    const entry = list.vec16(`certificate_authorities[${names.length}]`);
+    // The entry's own stream offset and path, so an error points at it (not at offset 0 of the DN).
+    const at = entry.offset;
+    names.push(decodeDistinguishedName(entry.rest(), at, entry.path));
+  }
   return names;
 }
 
