@@ -68,11 +68,12 @@ function findingLines(findings: Finding[], style: Style): string[] {
   const out: string[] = [];
   for (const f of findings) {
     const tag = f.severity === 'error' ? style.bad('ERROR') : f.severity === 'warning' ? style.warn('WARNING') : style.info('INFO');
-    out.push(`${INDENT}${tag} ${f.id}: ${f.title}`);
-    for (const line of f.detail.split('\n')) out.push(`${INDENT}  ${line}`);
+    // Findings quote peer-controlled strings (SNI, ALPN, certificate names): escaped like every other.
+    out.push(`${INDENT}${tag} ${f.id}: ${safe(f.title)}`);
+    for (const line of f.detail.split('\n')) out.push(`${INDENT}  ${safe(line)}`);
     if (f.fix) {
       out.push(`${INDENT}  ${style.head('fix:')}`);
-      for (const line of f.fix.split('\n')) out.push(`${INDENT}    ${line}`);
+      for (const line of f.fix.split('\n')) out.push(`${INDENT}    ${safe(line)}`);
     }
   }
   return out;

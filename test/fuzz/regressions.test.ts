@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { ByteReader } from '../../src/bytes/reader.js';
 import { TlsParseError } from '../../src/bytes/errors.js';
 import { decodeCertificateRequest } from '../../src/tls/messages/client-auth.js';
-import { vec16, vec8 } from '../helpers/tls-bytes.js';
+import { TlsSession } from '../../src/tls/session.js';
+import { applyRules } from '../../src/rules/index.js';
+import { renderConnection } from '../../src/report/text.js';
+import { makeStyle } from '../../src/report/style.js';
+import { clientHelloBody, ext, handshake, record, vec16, vec8 } from '../helpers/tls-bytes.js';
+
+const alert = (level: number, description: number): number[] => record(21, [level, description]);
 
 test('CertificateRequest: a broken CA name is reported at its stream offset, not at offset 0 of the name', () => {
   // certificate_types (1: rsa_sign), no sig algs (TLS 1.1 layout), one CA name whose SEQUENCE claims 0x30 bytes but has 2.
@@ -20,4 +26,23 @@ test('CertificateRequest: a broken CA name is reported at its stream offset, not
     assert.ok(e.offset >= base + 6 && e.offset <= base + body.length, `offset ${e.offset}: ${e.message}`);
     assert.match(e.message, /certificate_authorities\[0\]/);
   }
+});
+
+test('text output: a finding that quotes the SNI cannot carry terminal escape sequences', () => {
+  // A ClientHello whose server_name holds ESC [2J (clear screen) and a C1 CSI, answered by a fatal
+  // unrecognized_name alert: the fatal-alert and hello-rejected findings quote the name.
+  const evil = '\u001b[2Jevil\u009b31m.example';
+  const sni = ext(0, vec16([0, ...vec16([...Buffer.from(evil, 'utf8')])]));
+  const hello = record(22, handshake(1, clientHelloBody({ extensions: sni })));
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  s.feed(0, Uint8Array.from(hello));
+  s.feed(1, Uint8Array.from(alert(2, 112)));
+  const c = s.result();
+  assert.equal(c.clientHello?.serverName, evil);
+  c.findings = applyRules(c, new Date());
+  assert.ok(c.findings.some((f) => f.detail.includes(evil)), 'a finding quotes the name (else this test tests nothing)');
+  const text = renderConnection(c, { style: makeStyle(false), verbose: true });
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(text, /[\u001b\u009b]/);
+  assert.match(text, /\\x1b\[2Jevil\\x9b31m\.example/);
 });
