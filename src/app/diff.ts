@@ -6,6 +6,7 @@ import { open, readFile } from 'node:fs/promises';
 import { replayFile } from './replay.js';
 import type { Connection, Finding } from '../tls/model.js';
 import { applyRules } from '../rules/index.js';
+import { judgedAt } from './enrich.js';
 import type { ColorChoice } from '../report/style.js';
 import { styleFor, write, type Io } from '../cli/io.js';
 import { InputError, looksLikeJsonLines, makeLabels, parseInput, parseJsonLines, selectConnection, type InputSpec } from '../diff/input.js';
@@ -90,10 +91,7 @@ export async function runDiff(opts: DiffOptions, io: Io): Promise<number> {
     throw e;
   }
   // Findings are computed afresh (a saved --json line may predate a rule), as of the handshake's own time.
-  const findings = inputs.map((i): Finding[] => {
-    const c = i.connection;
-    return applyRules(c, c.startTime ? new Date(c.startTime) : new Date());
-  });
+  const findings = inputs.map((i): Finding[] => applyRules(i.connection, judgedAt(i.connection)));
   const sections = buildSections(
     inputs.map((i) => i.connection),
     findings,

@@ -9,8 +9,7 @@ import type { Io } from '../cli/io.js';
 import { formatHostPort, isLoopback, type HostPort } from '../proxy/address.js';
 import { ProxyServer, type CloseInfo } from '../proxy/listener.js';
 import { ProxySummary } from '../proxy/summary.js';
-import { applyRules } from '../rules/index.js';
-import { fingerprints } from '../fingerprint/index.js';
+import { enrich } from './enrich.js';
 import { renderHtml } from '../report/html.js';
 import { writeFile } from 'node:fs/promises';
 
@@ -74,9 +73,8 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
   const line = (m: string) => io.err.write(`tlspeek: ${m}\n`);
 
   const print = (c: Connection): void => {
-    c.findings = applyRules(c, new Date());
-    c.fingerprints = fingerprints(c);
-    findingsById.set(c.id, c.findings);
+    enrich(c);
+    findingsById.set(c.id, c.findings!);
     io.out.write(opts.json ? toJsonLine(c) : `${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
   };
 
@@ -87,9 +85,7 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
     summary.add(i.connection, i.bytes, findingsById.get(i.id));
     if (forHtml && i.connection && (i.connection.tls || i.connection.stats.client.bytes > 0)) {
       if (forHtml.length < MAX_HTML_CONNECTIONS) {
-        i.connection.findings = applyRules(i.connection, new Date());
-        i.connection.fingerprints = fingerprints(i.connection);
-        forHtml.push(i.connection);
+        forHtml.push(enrich(i.connection));
       } else htmlDropped++;
     }
     findingsById.delete(i.id);

@@ -1,14 +1,14 @@
 // The replay use case as the CLI runs it: files in, text or JSON Lines out, an exit status.
 import { replayFile, type ConnectionFilter } from './replay.js';
 import type { Connection, Finding } from '../tls/model.js';
-import { applyRules, severityRank } from '../rules/index.js';
+import { severityRank } from '../rules/index.js';
 import { renderConnection } from '../report/text.js';
 import { renderTable } from '../report/table.js';
 import { toJsonLine } from '../report/json.js';
 import { makeProgress } from '../report/progress.js';
 import type { ColorChoice } from '../report/style.js';
-import { drained, styleFor, type Io } from '../cli/io.js';
-import { fingerprints } from '../fingerprint/index.js';
+import { Batch, drained, styleFor, type Io } from '../cli/io.js';
+import { enrich } from './enrich.js';
 import { TraceCollector } from './trace.js';
 import { renderTrace } from '../report/trace.js';
 
@@ -41,11 +41,10 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
   const findings = new Map<string, { severity: Finding['severity']; connections: number }>();
   let worst: Finding['severity'] | undefined;
   const tracing = (opts.trace ?? false) && !opts.json;
+  const out = new Batch(io.out);
   const emit = (c: Connection, observer?: unknown): void => {
-    c.fingerprints = fingerprints(c, { ja4Raw: opts.ja4Raw ?? false });
-    // Expiry and the like are judged at the capture's own time, not today's.
-    c.findings = applyRules(c, c.startTime ? new Date(c.startTime) : new Date());
-    for (const f of new Map(c.findings.map((x) => [x.id, x])).values()) {
+    enrich(c, { ja4Raw: opts.ja4Raw ?? false });
+    for (const f of new Map(c.findings!.map((x) => [x.id, x])).values()) {
       const seen = findings.get(f.id) ?? { severity: f.severity, connections: 0 };
       seen.connections++;
       if (severityRank(f.severity) < severityRank(seen.severity)) seen.severity = f.severity;
@@ -58,11 +57,11 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
     else if (c.alerts.some((a) => a.level?.code === 2)) totals.failed++;
     if (c.tls) totals.tls++;
     if (opts.json) {
-      io.out.write(toJsonLine(c));
+      out.write(toJsonLine(c));
     } else {
       progress.finish();
-      if (tracing && observer instanceof TraceCollector) io.out.write(`${renderTrace(c, observer, { style, hex: opts.hex ?? false })}\n`);
-      io.out.write(`${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
+      if (tracing && observer instanceof TraceCollector) out.write(`${renderTrace(c, observer, { style, hex: opts.hex ?? false })}\n`);
+      out.write(`${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
     }
   };
   for (const file of opts.files) {
@@ -71,11 +70,16 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
       ...(tracing ? { observer: (endpoints: [string, string]) => new TraceCollector(endpoints) } : {}),
       warning: (m) => {
         progress.finish();
+        out.flush();
         io.err.write(`tlspeek: warning: ${m}\n`);
       },
       progress: (f, done, total) => progress.update(f, done, total),
-      backpressure: () => drained(io.out),
+      backpressure: () => {
+        out.flush();
+        return drained(io.out);
+      },
     });
+    out.flush();
     progress.finish();
     if (!result.ok) {
       failed++;

@@ -3,8 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { replayFile, type ConnectionFilter } from './replay.js';
 import type { Connection } from '../tls/model.js';
-import { applyRules } from '../rules/index.js';
-import { fingerprints } from '../fingerprint/index.js';
+import { enrich } from './enrich.js';
 import { renderHtml } from '../report/html.js';
 import type { Io } from '../cli/io.js';
 
@@ -15,12 +14,6 @@ export interface ReportCommandOptions {
   title?: string;
 }
 
-/** Findings (judged at capture time) and fingerprints, as replay adds them. */
-export function enrich(c: Connection, now = c.startTime ? new Date(c.startTime) : new Date()): Connection {
-  c.findings = applyRules(c, now);
-  c.fingerprints = fingerprints(c);
-  return c;
-}
 
 /** Exit status: 0; 1 when a file could not be read at all (the report is still written). */
 export async function runReportCommand(opts: ReportCommandOptions, io: Io): Promise<number> {

@@ -32,3 +32,27 @@ export function drained(stream: NodeJS.WritableStream & { writableNeedDrain?: bo
 export async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   if (!stream.write(text)) await drained(stream);
 }
+
+/**
+ * Joins many small writes (one JSON line per connection) into ~64 KiB writes: a write per
+ * connection cost more CPU in stream bookkeeping than the JSON itself. Callers flush before
+ * waiting on backpressure and at the end.
+ */
+export class Batch {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly stream: NodeJS.WritableStream, private readonly limit = 64 * 1024) {}
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= this.limit) this.flush();
+  }
+
+  flush(): void {
+    if (this.size === 0) return;
+    this.stream.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}

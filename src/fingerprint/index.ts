@@ -1,7 +1,7 @@
 // Fingerprints of a decoded connection: JA3 and JA4 of the first ClientHello, JA3S of the
 // ServerHello that settled the handshake (after a HelloRetryRequest, the real ServerHello).
 // Pure: computed from the decoded model, no bytes needed.
-import { createHash } from 'node:crypto';
+import { digestHex } from './digest.js';
 import type { Connection, ServerHello } from '../tls/model.js';
 import { ja3String, ja3sString } from './ja3.js';
 import { ja4, ja4Raw } from './ja4.js';
@@ -36,7 +36,7 @@ export function settlingServerHello(c: Connection): ServerHello | undefined {
 /** MD5 hex, or undefined when the provider refuses it (OpenSSL FIPS mode). */
 function md5(s: string, notes: string[]): string | undefined {
   try {
-    return createHash('md5').update(s).digest('hex');
+    return digestHex('md5', s);
   } catch (e) {
     const note = `JA3 hashes unavailable: MD5 refused by the crypto provider (FIPS mode?): ${e instanceof Error ? e.message : String(e)}`;
     if (!notes.includes(note)) notes.push(note);

@@ -10,7 +10,7 @@
 // GREASE (RFC 8701) is ignored everywhere: counts, lists and supported_versions.
 // Only JA4 (client) is implemented: JA4S, JA4X and the other JA4+ methods are under the
 // FoxIO License 1.1, which has conditions on commercial use.
-import { createHash } from 'node:crypto';
+import { digestHex } from './digest.js';
 import type { ClientHello, CodePoint } from '../tls/model.js';
 import { isGrease16 } from '../tls/registry/registry.js';
 
@@ -38,7 +38,7 @@ const count = (n: number): string => String(Math.min(n, 99)).padStart(2, '0');
 /** sha256, lower-case hex, first 12 characters; "000000000000" for an empty list (JA4.md). */
 export function hash12(s: string): string {
   if (s === '') return EMPTY_HASH;
-  return createHash('sha256').update(s).digest('hex').slice(0, 12);
+  return digestHex('sha256', s).slice(0, 12);
 }
 
 /** The highest non-GREASE supported_versions value if the extension was sent, else legacy_version. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { replayFile } from '../../src/app/replay.js';
-import { enrich } from '../../src/app/report.js';
+import { enrich } from '../../src/app/enrich.js';
 import { esc, renderHtml } from '../../src/report/html.js';
 import type { Connection } from '../../src/tls/model.js';
 import { main } from '../../src/cli/main.js';
