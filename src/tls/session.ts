@@ -220,7 +220,8 @@ export class TlsSession {
   feed(side: Side, chunk: Uint8Array, meta: ChunkMeta = {}): void {
     if (chunk.length === 0) return;
     const d = this.dirs[side];
-    if (d.head.length < 16 && d.stats.bytes === 0) d.head = latin1(chunk.subarray(0, 16));
+    // The first 16 bytes of the stream, however they were chunked.
+    if (d.head.length < 16 && d.stats.bytes === d.head.length) d.head += latin1(chunk.subarray(0, 16 - d.head.length));
     d.stats.bytes += chunk.length;
     d.lastMeta = meta;
     if (meta.sec !== undefined) {

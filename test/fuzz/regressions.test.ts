@@ -2,6 +2,9 @@
 // named after what it was. Each builds the smallest input that showed it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ByteReader } from '../../src/bytes/reader.js';
 import { TlsParseError } from '../../src/bytes/errors.js';
 import { decodeCertificateRequest } from '../../src/tls/messages/client-auth.js';
@@ -9,6 +12,8 @@ import { TlsSession } from '../../src/tls/session.js';
 import { applyRules } from '../../src/rules/index.js';
 import { renderConnection } from '../../src/report/text.js';
 import { makeStyle } from '../../src/report/style.js';
+import { replayFile } from '../../src/app/replay.js';
+import type { Connection } from '../../src/tls/model.js';
 import { clientHelloBody, ext, handshake, record, vec16, vec8 } from '../helpers/tls-bytes.js';
 
 const alert = (level: number, description: number): number[] => record(21, [level, description]);
@@ -45,4 +50,18 @@ test('text output: a finding that quotes the SNI cannot carry terminal escape se
   // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(text, /[\u001b\u009b]/);
   assert.match(text, /\\x1b\[2Jevil\\x9b31m\.example/);
+});
+
+test('session: a plaintext stream fed one byte at a time is recognised as it is in one chunk (the head was taken from the first chunk only)', () => {
+  const bytes = Buffer.from('GET / HTTP/1.1\r\nHost: example\r\n\r\n');
+  const run = (pieces: Uint8Array[]) => {
+    const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+    for (const p of pieces) s.feed(0, p);
+    s.end(0);
+    s.end(1);
+    return s.result();
+  };
+  const whole = run([bytes]);
+  assert.equal(whole.notTls, 'HTTP request (plain HTTP sent to a TLS port?)');
+  assert.deepEqual(run([...bytes].map((b) => Uint8Array.of(b))), whole);
 });
