@@ -2,7 +2,15 @@
 let cachedSec = NaN;
 let cachedPrefix = '';
 
+/** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range with a four-digit year (RFC 3339 §5.6). */
+const MIN_SEC = -62167219200;
+const MAX_SEC = 253402300799;
+
 export function isoTime(sec: number, nsec: number): string {
+  // A capture's timestamp is whatever the file says (pcapng's are 64-bit): outside what a Date can
+  // hold, toISOString() throws; beyond year 9999 it is not RFC 3339. Clamp instead.
+  if (!(sec >= MIN_SEC)) sec = MIN_SEC;
+  else if (sec > MAX_SEC) sec = MAX_SEC;
   // Packets come in bursts within the same second: format the date part once per second.
   if (sec !== cachedSec) {
     cachedSec = sec;

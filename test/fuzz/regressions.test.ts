@@ -65,3 +65,32 @@ test('session: a plaintext stream fed one byte at a time is recognised as it is 
   assert.equal(whole.notTls, 'HTTP request (plain HTTP sent to a TLS port?)');
   assert.deepEqual(run([...bytes].map((b) => Uint8Array.of(b))), whole);
 });
+
+test('replay: a pcapng timestamp beyond what a Date holds is clamped, not a RangeError that stops the file', async () => {
+  // captures/tls12.pcapng with every EPB's timestamp-high word set to 0xffffffff (2^64 µs ≈ 585,000 years).
+  const bytes = new Uint8Array(readFileSync(new URL('../../captures/tls12.pcapng', import.meta.url)));
+  const v = new DataView(bytes.buffer);
+  let epbs = 0;
+  for (let at = 0; at + 12 <= bytes.length; ) {
+    const type = v.getUint32(at, true);
+    const len = v.getUint32(at + 4, true);
+    if (type === 6) {
+      v.setUint32(at + 12, 0xffffffff, true);
+      epbs++;
+    }
+    at += len;
+  }
+  assert.ok(epbs > 5);
+  const dir = mkdtempSync(join(tmpdir(), 'tlspeek-reg-'));
+  try {
+    const file = join(dir, 'far-future.pcapng');
+    writeFileSync(file, bytes);
+    const conns: Connection[] = [];
+    const r = await replayFile(file, {}, { connection: (c) => conns.push(c), warning: () => {} });
+    assert.equal(r.ok, true, r.error);
+    assert.equal(conns.length, 1);
+    assert.match(conns[0]!.startTime!, /^9999-12-31T23:59:59\.\d{6}Z$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
