@@ -8,6 +8,7 @@
 //
 // Results are cached by SHA-256 of the DER: a capture repeats the same few certificates.
 
+import { ipv6String } from '../util/ip-text.js';
 import { X509Certificate, createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -482,29 +483,6 @@ function keyUsage(value: Tlv): string[] {
   return out;
 }
 
-/** RFC 5952 §4: lower case, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
-export function formatIPv6(b: Uint8Array): string {
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((b[i]! << 8) | b[i + 1]!);
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(':');
-  if (bestLen < 2) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
-}
 
 function latin1(b: Uint8Array): string {
   let out = '';
@@ -555,7 +533,7 @@ function generalName(t: Tlv, what: string): string {
       return `URI:${latin1(v)}`;
     case 0x87:
       if (v.length === 4) return `IP:${v.join('.')}`;
-      if (v.length === 16) return `IP:${formatIPv6(v)}`;
+      if (v.length === 16) return `IP:${ipv6String(v, 0)}`;
       return `IP:<invalid ${toHex(v)}>`;
     case 0x88:
       return `RID:${decodeOid(v, t.valueOffset, what)}`;
