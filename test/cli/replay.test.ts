@@ -7,23 +7,13 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const CAPTURES = fileURLToPath(new URL('../../captures/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tlspeek-cli-'));
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d: Buffer) => (o += d.toString()));
-  err.on('data', (d: Buffer) => (e += d.toString()));
-  const code = await main(args, { out, err });
-  return { code, out: o, err: e };
-}
+const run = runCli;
 
 const jsonLines = (s: string): Connection[] =>
   s

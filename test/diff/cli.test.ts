@@ -1,9 +1,9 @@
 // `tlspeek diff` end to end, in-process through main(), on the captures in captures/. Expected
 // values come from captures/manifest.json (what each capture was made to show), not from what
 // the code prints.
+import { Sink, type CliRun } from '../helpers/cli.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,20 +28,8 @@ const manifest = (JSON.parse(readFileSync('captures/manifest.json', 'utf8')) as 
 const entry = (path: string): ManifestEntry => manifest.find((e) => `captures/${e.file}` === path)!;
 const schemeNames = (codes: readonly number[]): string[] => codes.map((c) => nameOf(SIGNATURE_SCHEMES, c));
 
-class Sink extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+type Run = CliRun;
 
 async function run(args: string[], columns = '80'): Promise<Run> {
   const out = new Sink();

@@ -1,20 +1,10 @@
 // `tlspeek rules` and `tlspeek rules ID` as a user runs them.
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { RULES } from '../../src/rules/index.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (d: Buffer) => (o += d.toString()));
-  err.on('data', (d: Buffer) => (e += d.toString()));
-  const code = await main(args, { out, err });
-  return { code, out: o, err: e };
-}
+const run = runCli;
 
 test('tlspeek rules lists every rule by id, with severity and title, grouped by family', async () => {
   const r = await run('rules', '--color', 'never');
