@@ -31,16 +31,7 @@ export function decodeServerHello(r: ByteReader, handshakeType = 2): ServerHello
   // Drafts before TLS 1.3 draft-22 sent a distinct hello_retry_request message (type 6)
   // holding only a version and extensions.
   if (handshakeType === 6) {
-    const hello: ServerHello = {
-      version,
-      selectedVersion: version,
-      random: '',
-      sessionIdLength: 0,
-      cipherSuite: codePoint(CIPHER_SUITES, 0),
-      compressionMethod: codePoint(COMPRESSION_METHODS, 0),
-      extensions: [],
-      helloRetryRequest: true,
-    };
+    const hello = bareServerHello(version, true);
     if (!r.done) hello.extensions = decodeExtensions(r, 'hello_retry_request', hello);
     return hello;
   }
@@ -64,6 +55,23 @@ export function decodeServerHello(r: ByteReader, handshakeType = 2): ServerHello
   }
   r.expectEnd('ServerHello');
   return hello;
+}
+
+/**
+ * A ServerHello-shaped value for messages that carry no random, session id or suite of their
+ * own (a draft HelloRetryRequest, an SSL 2.0 SERVER-HELLO); the suite reads as 0x0000 until known.
+ */
+function bareServerHello(version: CodePoint, helloRetryRequest: boolean): ServerHello {
+  return {
+    version,
+    selectedVersion: version,
+    random: '',
+    sessionIdLength: 0,
+    cipherSuite: codePoint(CIPHER_SUITES, 0),
+    compressionMethod: codePoint(COMPRESSION_METHODS, 0),
+    extensions: [],
+    helloRetryRequest,
+  };
 }
 
 /** A 24-bit SSLv2 cipher spec 0x00XXXX is the TLS suite 0xXXXX (RFC 5246 appendix E.2). */
@@ -117,19 +125,5 @@ export function decodeSslv2ServerHello(r: ByteReader): { hello: ServerHello; cer
   const specs = readSpecs(r, specLength);
   r.skip(connIdLength, 'connection_id');
   r.expectEnd('SSLv2 ServerHello');
-  return {
-    hello: {
-      version,
-      selectedVersion: version,
-      random: '',
-      sessionIdLength: 0,
-      cipherSuite: codePoint(CIPHER_SUITES, 0),
-      compressionMethod: codePoint(COMPRESSION_METHODS, 0),
-      extensions: [],
-      helloRetryRequest: false,
-      sslv2: true,
-      cipherSpecs: specs.map(sslv2CipherSpec),
-    },
-    certificate,
-  };
+  return { hello: { ...bareServerHello(version, false), sslv2: true, cipherSpecs: specs.map(sslv2CipherSpec) }, certificate };
 }
