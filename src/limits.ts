@@ -20,3 +20,9 @@ export const MAX_PLAINTEXT_SCAN = 64 * 1024;
 export const MAX_LADDER_ENTRIES = 256;
 /** Most errors kept per connection. */
 export const MAX_ERRORS = 32;
+/** Most ClientHellos (and, separately, ServerHellos) kept per connection; later ones are counted and reported. */
+export const MAX_HELLOS = 16;
+/** Longest list in a reported connection (cipher suites, groups, CA names, SANs, ...); the rest is cut and reported. */
+export const MAX_OUTPUT_LIST = 512;
+/** Longest string in a reported connection (SNI, DNs, hex fields, error texts); the rest is cut and reported. */
+export const MAX_OUTPUT_STRING = 1024;

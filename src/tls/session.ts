@@ -10,7 +10,9 @@ import { LimitExceeded, describeError } from '../bytes/errors.js';
 import {
   MAX_CIPHERTEXT_RECORD,
   MAX_ERRORS,
+  MAX_EXTENSIONS,
   MAX_HANDSHAKE_MESSAGE,
+  MAX_HELLOS,
   MAX_LADDER_ENTRIES,
   MAX_PLAINTEXT_RECORD,
   MAX_PLAINTEXT_SCAN,
@@ -51,6 +53,8 @@ import { decodeCertificateRequest, decodeCertificateVerify } from './messages/cl
 import { decodeCertificateStatus, decodeNewSessionTicket } from './messages/session-messages.js';
 import * as summary from './summary.js';
 import { decodeCertificate } from '../x509/decode.js';
+import { extensionsDropped } from './extensions/index.js';
+import { clipConnection } from './clip.js';
 import { isoTime } from '../util/time.js';
 
 export type Side = 0 | 1;
@@ -192,6 +196,7 @@ export class TlsSession {
 
   private clientHellos: Pending<ClientHello>[] = [];
   private serverHellos: Pending<ServerHello>[] = [];
+  private readonly hellosCapped = new Set<string>();
   private certificates: [CertInfo[] | undefined, CertInfo[] | undefined] = [undefined, undefined];
   private certificateStatus: CertificateStatus | undefined;
   private serverKeyExchange: ServerKeyExchange | undefined;
@@ -659,14 +664,14 @@ export class TlsSession {
         case 1: {
           const hello = decodeClientHello(r);
           this.clientSide ??= side;
-          this.clientHellos.push({ side, value: hello });
+          this.keepHello(this.clientHellos, side, hello, offset, 'ClientHello');
           entry.summary = summary.summarizeClientHello(hello);
           break;
         }
         case 2:
         case 6: {
           const hello = decodeServerHello(r, type);
-          this.serverHello(side, hello);
+          this.serverHello(side, hello, offset);
           entry.summary = summary.summarizeServerHello(hello);
           break;
         }
@@ -723,8 +728,22 @@ export class TlsSession {
     return this.clientHellos.some((h) => h.value.supportedVersions?.some((v) => isTls13(v.code)));
   }
 
-  private serverHello(side: Side, hello: ServerHello): void {
-    this.serverHellos.push({ side, value: hello });
+  /** Keeps a hello (up to MAX_HELLOS of each kind) and reports the caps it hit. */
+  private keepHello<T extends ClientHello | ServerHello>(list: Pending<T>[], side: Side, hello: T, offset: number, what: string): void {
+    const dropped = extensionsDropped.get(hello.extensions);
+    if (dropped !== undefined) {
+      this.error(side, offset, `LimitExceeded: ${what} has ${MAX_EXTENSIONS + dropped} extensions; the first ${MAX_EXTENSIONS} are listed (MAX_EXTENSIONS)`);
+    }
+    if (list.length < MAX_HELLOS) list.push({ side, value: hello });
+    else if (!this.hellosCapped.has(what)) {
+      // Reported once: the error stands for every later one.
+      this.hellosCapped.add(what);
+      this.error(side, offset, `LimitExceeded: more than ${MAX_HELLOS} ${what}s on one connection; later ones are not kept (MAX_HELLOS)`);
+    }
+  }
+
+  private serverHello(side: Side, hello: ServerHello, offset = 0): void {
+    this.keepHello(this.serverHellos, side, hello, offset, 'ServerHello');
     if (hello.helloRetryRequest) {
       // Only TLS 1.3 has HelloRetryRequest: the version is settled, nothing is encrypted yet.
       this.tls13 = true;
@@ -802,14 +821,14 @@ export class TlsSession {
       if (type === 1) {
         const hello = decodeSslv2ClientHello(r);
         this.clientSide ??= side;
-        this.clientHellos.push({ side, value: hello });
+        this.keepHello(this.clientHellos, side, hello, offset, 'ClientHello');
         entry.summary = summary.summarizeClientHello(hello);
         this.lastHandshake = 'client_hello';
         return hello.version.code >= 0x0300;
       }
       if (type === 4) {
         const { hello, certificate } = decodeSslv2ServerHello(r);
-        this.serverHellos.push({ side, value: hello });
+        this.keepHello(this.serverHellos, side, hello, offset, 'ServerHello');
         this.serverHelloSide ??= side;
         this.certificates[side] = certificate.length > 0 ? [decodeCertificate(certificate)] : [];
         entry.summary = `SSL 2.0, ${hello.cipherSpecs?.length ?? 0} cipher specs`;
@@ -939,7 +958,7 @@ export class TlsSession {
     const gaps = { client: this.dirs[client].gaps, server: this.dirs[server].gaps };
     if (gaps.client > 0 || gaps.server > 0) conn.gaps = gaps;
     if (this.errorsDropped > 0) conn.errors.push({ message: `${this.errorsDropped} further error(s) not shown` });
-    return conn;
+    return clipConnection(conn);
   }
 }
 

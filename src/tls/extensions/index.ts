@@ -47,13 +47,22 @@ const DECODERS: ReadonlyMap<number, ExtensionDecoder> = new Map<number, Extensio
  * Reads `Extension extensions<0..2^16-1>` (RFC 8446 §4.2) into the hello.
  * Returns the wire-order list; decoded values land on `out`.
  */
+/** Extensions beyond MAX_EXTENSIONS, per list decodeExtensions returned, for the session to report. */
+export const extensionsDropped = new WeakMap<Extension[], number>();
+
 export function decodeExtensions(r: ByteReader, kind: HelloKind, out: ExtensionTarget): Extension[] {
   const block = r.vec16('extensions');
   const list: Extension[] = [];
+  let dropped = 0;
   while (!block.done) {
-    const type = block.u16(`extensions[${list.length}].extension_type`);
-    const body = block.vec16(`extensions[${list.length}](${nameOf(EXTENSION_TYPES, type)})`);
-    if (list.length >= MAX_EXTENSIONS) continue;
+    const type = block.u16(`extensions[${list.length + dropped}].extension_type`);
+    const body = block.vec16(`extensions[${list.length + dropped}](${nameOf(EXTENSION_TYPES, type)})`);
+    if (list.length >= MAX_EXTENSIONS) {
+      // Still walked (the block must frame correctly) but neither listed nor decoded.
+      if (++dropped === 1) extensionsDropped.set(list, 0);
+      extensionsDropped.set(list, dropped);
+      continue;
+    }
     const ext: Extension = { code: type, name: nameOf(EXTENSION_TYPES, type), length: body.remaining };
     list.push(ext);
     const decode = DECODERS.get(type);
