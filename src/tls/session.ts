@@ -112,6 +112,9 @@ export interface SessionOptions {
 
 type Mode = 'start' | 'preamble' | 'resync' | 'records' | 'sslv2' | 'dead';
 
+/** Chunks the plaintext/resync scan queue may hold before it is copied into one. */
+const SCAN_COALESCE = 16;
+
 const CT_CCS = 20;
 const CT_ALERT = 21;
 const CT_HANDSHAKE = 22;
@@ -141,6 +144,8 @@ class Direction {
   /** Bytes held while deciding where TLS starts (start/preamble/resync modes). */
   scan = new ByteQueue();
   scanned = 0;
+  /** Chunks pushed to scan since it was last made contiguous. */
+  scanChunks = 0;
 
   // Record layer.
   header = new Uint8Array(5);
@@ -336,6 +341,16 @@ export class TlsSession {
   private locate(side: Side, d: Direction, chunk: Uint8Array): void {
     d.scan.push(chunk, d.offset + d.scan.length);
     const q = d.scan;
+    // A peer dribbling one byte per segment would leave thousands of 1-byte chunks, and every
+    // q.at() walks them from the front: quadratic (seconds of CPU for a 64 KiB preamble). Keep the
+    // queue to a few chunks by making it contiguous now and then (bounded by MAX_PLAINTEXT_SCAN).
+    if (++d.scanChunks >= SCAN_COALESCE && q.length > 0) {
+      const at = q.offset!;
+      const all = q.take(q.length);
+      q.clear();
+      q.push(all, at);
+      d.scanChunks = 1;
+    }
     const found = d.mode === 'start' ? this.startKind(q) : d.mode === 'preamble' ? this.findHello(q, d) : this.findBoundary(q, d);
     if (found === 'wait') {
       if (q.length > MAX_PLAINTEXT_SCAN) {
@@ -366,6 +381,7 @@ export class TlsSession {
     const rest = q.length > 0 ? q.take(q.length) : new Uint8Array(0);
     q.clear();
     d.scanned = 0;
+    d.scanChunks = 0;
     d.mode = kind;
     if (rest.length > 0) this.consume(side, d, rest);
   }

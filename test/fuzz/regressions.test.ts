@@ -14,6 +14,7 @@ import { renderConnection } from '../../src/report/text.js';
 import { makeStyle } from '../../src/report/style.js';
 import { replayFile } from '../../src/app/replay.js';
 import type { Connection } from '../../src/tls/model.js';
+import { DirectionReassembler, MAX_OUT_OF_ORDER_PIECES } from '../../src/capture/reassembly.js';
 import { clientHelloBody, ext, handshake, record, vec16, vec8 } from '../helpers/tls-bytes.js';
 
 const alert = (level: number, description: number): number[] => record(21, [level, description]);
@@ -93,4 +94,43 @@ test('replay: a pcapng timestamp beyond what a Date holds is clamped, not a Rang
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** Wall-clock ms of fn. */
+function ms(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+test('session: a 64 KiB plaintext preamble sent one byte per segment does not take seconds (ByteQueue.at walked thousands of 1-byte chunks per position)', () => {
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  const t = ms(() => {
+    for (let i = 0; i < 64 * 1024; i++) s.feed(0, Uint8Array.of(0x41));
+  });
+  assert.ok(t < 1500, `${t.toFixed(0)} ms (was ~10 s)`);
+  assert.equal(s.result().stats.client.bytes, 64 * 1024);
+});
+
+test('session: a handshake message sent in 32,000 one-byte records is taken out in linear time (ByteQueue.take compacted per chunk)', () => {
+  const n = 32_000;
+  const msg = [11, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff, ...new Array<number>(n).fill(0)];
+  const bytes = new Uint8Array(msg.length * 6);
+  msg.forEach((b, i) => bytes.set([22, 3, 3, 0, 1, b], i * 6));
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  const t = ms(() => s.feed(1, bytes));
+  assert.ok(t < 1500, `${t.toFixed(0)} ms (was ~0.7 s at 32 KB and quadratic)`);
+  assert.ok(s.result().messages.some((m) => m.type?.name === 'certificate'));
+});
+
+test('reassembly: 40,000 one-byte segments in reverse order do not take 40 s (the out-of-order piece list is capped)', () => {
+  const r = new DirectionReassembler({ data() {}, gap() {} }, 1 << 30, { gaps: 0, gapBytes: 0, bufferedBytes: 0 });
+  r.syn(1000);
+  const meta = { packet: 1, sec: 0, nsec: 0 };
+  const t = ms(() => {
+    for (let i = 40_000 - 1; i >= 0; i--) r.segment(1001 + i, Uint8Array.of(1), 0, meta);
+    r.flush(meta);
+  });
+  assert.ok(t < 2000, `${t.toFixed(0)} ms (was ~40 s)`);
+  assert.ok(r.buffered <= MAX_OUT_OF_ORDER_PIECES);
 });
