@@ -51,13 +51,21 @@ export class ByteQueue {
     }
     const out = new Uint8Array(n);
     let filled = 0;
+    // Walks the chunks once and compacts once: dropping chunk by chunk compacted (copied the
+    // chunk list) for every chunk past the 64th, quadratic for a message sent in 1-byte records.
     while (filled < n) {
       const c = this.chunks[this.head]!;
       const part = Math.min(c.length - this.headPos, n - filled);
       out.set(c.subarray(this.headPos, this.headPos + part), filled);
       filled += part;
-      this.drop(part);
+      this.headPos += part;
+      if (this.headPos === c.length) {
+        this.head++;
+        this.headPos = 0;
+      }
     }
+    this.total -= n;
+    if (this.head > 64 || this.total === 0) this.compact();
     return out;
   }
 
