@@ -489,15 +489,20 @@ describe('proxy relay (plain TCP and Node TLS backends)', () => {
         requestCert: true,
         rejectUnauthorized: true,
         maxVersion: 'TLSv1.2',
+        // Each side ends its upload on its own; without half-open, whichever upload finished first
+        // would close the other direction while its 50 MB were still being written.
+        allowHalfOpen: true,
       });
       let serverSide: Promise<[string, { hash: string; bytes: number }]> | undefined;
+      const serverSockets = new Set<tls.TLSSocket>();
       srv.on('secureConnection', (s) => {
+        serverSockets.add(s);
         serverSide = Promise.all([sendBulk(s as unknown as Socket, 50), hashAll(s as unknown as Socket)]);
       });
       await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
       const proxy = await startTestProxy({ host: '127.0.0.1', port: (srv.address() as net.AddressInfo).port });
       try {
-        const c = tlsConnect(proxy.port, { cert: readFileSync(pki.clientRsa.cert), key: readFileSync(pki.clientRsa.key) });
+        const c = tlsConnect(proxy.port, { cert: readFileSync(pki.clientRsa.cert), key: readFileSync(pki.clientRsa.key), allowHalfOpen: true });
         await new Promise<void>((resolve, reject) => {
           c.once('secureConnect', () => resolve());
           c.once('error', reject);
@@ -517,6 +522,8 @@ describe('proxy relay (plain TCP and Node TLS backends)', () => {
         assert.ok(f!.stats.client.encryptedBytes > 50 << 20);
         assert.ok(f!.stats.server.encryptedBytes > 50 << 20);
       } finally {
+        // A failed run must not leave sockets that keep srv.close (and the test process) waiting.
+        for (const s of serverSockets) s.destroy();
         await proxy.stop();
         await new Promise<void>((r) => srv.close(() => r()));
       }
