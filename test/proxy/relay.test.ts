@@ -502,7 +502,9 @@ describe('proxy relay (plain TCP and Node TLS backends)', () => {
       await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
       const proxy = await startTestProxy({ host: '127.0.0.1', port: (srv.address() as net.AddressInfo).port });
       try {
-        const c = tlsConnect(proxy.port, { cert: readFileSync(pki.clientRsa.cert), key: readFileSync(pki.clientRsa.key), allowHalfOpen: true });
+        // allowHalfOpen is passed on to the TLSSocket by tls.connect, though @types/node does not list it.
+        const halfOpen = { allowHalfOpen: true } as tls.ConnectionOptions;
+        const c = tlsConnect(proxy.port, { cert: readFileSync(pki.clientRsa.cert), key: readFileSync(pki.clientRsa.key), ...halfOpen });
         await new Promise<void>((resolve, reject) => {
           c.once('secureConnect', () => resolve());
           c.once('error', reject);
