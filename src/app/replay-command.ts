@@ -4,7 +4,6 @@ import type { Connection, Finding } from '../tls/model.js';
 import { severityRank } from '../rules/index.js';
 import { renderConnection } from '../report/text.js';
 import { renderTable } from '../report/table.js';
-import { toJsonLine } from '../report/json.js';
 import { makeProgress } from '../report/progress.js';
 import type { ColorChoice } from '../report/style.js';
 import { Batch, drained, styleFor, type Io } from '../cli/io.js';
@@ -57,7 +56,7 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
     else if (c.alerts.some((a) => a.level?.code === 2)) totals.failed++;
     if (c.tls) totals.tls++;
     if (opts.json) {
-      out.write(toJsonLine(c));
+      out.json(c);
     } else {
       progress.finish();
       if (tracing && observer instanceof TraceCollector) out.write(`${renderTrace(c, observer, { style, hex: opts.hex ?? false })}\n`);

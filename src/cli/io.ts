@@ -1,5 +1,6 @@
 // The streams a command writes to, injectable so tests can run commands in-process.
 import { makeStyle, useColor, type ColorChoice, type Style } from '../report/style.js';
+import { JsonLineEncoder } from '../report/json.js';
 
 export interface Io {
   out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -34,25 +35,27 @@ export async function write(stream: NodeJS.WritableStream, text: string): Promis
 }
 
 /**
- * Joins many small writes (one JSON line per connection) into ~64 KiB writes: a write per
- * connection cost more CPU in stream bookkeeping than the JSON itself. Callers flush before
- * waiting on backpressure and at the end.
+ * Joins many small writes (one JSON line or text block per connection) into ~128 KiB writes: a
+ * write per connection cost more CPU in stream bookkeeping than the JSON itself. JSON values go
+ * through JsonLineEncoder (bytes, not strings). Callers flush before waiting on backpressure and
+ * at the end.
  */
 export class Batch {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly stream: NodeJS.WritableStream, private readonly limit = 64 * 1024) {}
+  private readonly enc: JsonLineEncoder;
+  constructor(stream: NodeJS.WritableStream, chunkBytes?: number) {
+    this.enc = new JsonLineEncoder((chunk) => stream.write(chunk), chunkBytes);
+  }
 
   write(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= this.limit) this.flush();
+    this.enc.text(text);
+  }
+
+  /** One JSON Lines record: the same bytes as JSON.stringify(value) + "\n". */
+  json(value: unknown): void {
+    this.enc.line(value);
   }
 
   flush(): void {
-    if (this.size === 0) return;
-    this.stream.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
+    this.enc.flush();
   }
 }

@@ -7,45 +7,78 @@ import type { Connection } from './model.js';
 
 const HEX = /^[0-9a-f]+$/;
 
-function clip(v: unknown, path: string, notes: string[]): unknown {
+/**
+ * Where a value sits, as a linked list built while walking: the dotted path string is only
+ * made for a value that is actually cut (making it for every node cost more than the walk).
+ */
+interface PathNode {
+  readonly parent: PathNode | null;
+  readonly key: string | number;
+}
+
+function pathText(at: PathNode | null): string {
+  let s = '';
+  for (let n = at; n !== null; n = n.parent) {
+    s = typeof n.key === 'number' ? `[${n.key}]${s}` : n.parent === null ? `${n.key}${s}` : `.${n.key}${s}`;
+  }
+  return s;
+}
+
+/**
+ * Frozen objects are the interned, shared parts of a connection (code points, certificates
+ * from the decode cache); once one has been walked without a cut it never needs walking again.
+ */
+const withinCaps = new WeakSet<object>();
+
+function clip(v: unknown, at: PathNode | null, notes: string[]): unknown {
   if (typeof v === 'string') {
     if (v.length <= MAX_OUTPUT_STRING) return v;
-    notes.push(`LimitExceeded: ${path} is ${v.length} characters; the first ${MAX_OUTPUT_STRING} are kept (MAX_OUTPUT_STRING)`);
+    notes.push(`LimitExceeded: ${pathText(at)} is ${v.length} characters; the first ${MAX_OUTPUT_STRING} are kept (MAX_OUTPUT_STRING)`);
     // Hex fields keep whole bytes (and their schema pattern); text gets an ellipsis.
     return HEX.test(v) ? v.slice(0, MAX_OUTPUT_STRING) : `${v.slice(0, MAX_OUTPUT_STRING - 1)}…`;
   }
-  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return v;
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || withinCaps.has(v)) return v;
+  const before = notes.length;
+  let out: unknown;
   if (Array.isArray(v)) {
-    let out: unknown[] = v;
+    let arr: unknown[] = v;
     if (v.length > MAX_OUTPUT_LIST) {
-      notes.push(`LimitExceeded: ${path} has ${v.length} entries; the first ${MAX_OUTPUT_LIST} are kept (MAX_OUTPUT_LIST)`);
-      out = v.slice(0, MAX_OUTPUT_LIST);
+      notes.push(`LimitExceeded: ${pathText(at)} has ${v.length} entries; the first ${MAX_OUTPUT_LIST} are kept (MAX_OUTPUT_LIST)`);
+      arr = v.slice(0, MAX_OUTPUT_LIST);
     }
-    for (let i = 0; i < out.length; i++) {
-      const c = clip(out[i], `${path}[${i}]`, notes);
-      if (c !== out[i]) {
-        if (out === v) out = v.slice();
-        out[i] = c;
+    for (let i = 0; i < arr.length; i++) {
+      const item = arr[i];
+      // Numbers, booleans and short strings, the bulk of every list, need no path node.
+      if (typeof item !== 'object' && (typeof item !== 'string' || item.length <= MAX_OUTPUT_STRING)) continue;
+      const c = clip(item, { parent: at, key: i }, notes);
+      if (c !== item) {
+        if (arr === v) arr = v.slice();
+        arr[i] = c;
       }
     }
-    return out;
-  }
-  let out: Record<string, unknown> | undefined;
-  const obj = v as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    const c = clip(obj[key], path ? `${path}.${key}` : key, notes);
-    if (c !== obj[key]) {
-      out ??= { ...obj };
-      out[key] = c;
+    out = arr;
+  } else {
+    let copy: Record<string, unknown> | undefined;
+    const obj = v as Record<string, unknown>;
+    for (const key in obj) {
+      const item = obj[key];
+      if (typeof item !== 'object' && (typeof item !== 'string' || item.length <= MAX_OUTPUT_STRING)) continue;
+      const c = clip(item, { parent: at, key }, notes);
+      if (c !== item) {
+        copy ??= { ...obj };
+        copy[key] = c;
+      }
     }
+    out = copy ?? v;
   }
-  return out ?? v;
+  if (notes.length === before && Object.isFrozen(v)) withinCaps.add(v);
+  return out;
 }
 
 /** The connection with every over-long list and string cut; the cuts are added to its errors. */
 export function clipConnection(c: Connection): Connection {
   const notes: string[] = [];
-  const out = clip(c, '', notes) as Connection;
+  const out = clip(c, null, notes) as Connection;
   if (notes.length === 0) return out;
   const shown = notes.slice(0, MAX_ERRORS).map((message) => ({ message }));
   if (notes.length > MAX_ERRORS) shown.push({ message: `${notes.length - MAX_ERRORS} further output cut(s) not listed` });

@@ -1,0 +1,72 @@
+// JsonLineEncoder must write exactly the bytes of JSON.stringify(value) + "\n": checked on every
+// connection of every capture (with findings and fingerprints, as --json prints them), with
+// chunks so small that values straddle them, and on arbitrary JSON-ish values from fast-check
+// (any Unicode, lone surrogates, control characters, -0, NaN, huge and tiny numbers, undefined
+// and functions in objects and arrays, frozen and shared sub-objects).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { replayFile } from '../../src/app/replay.js';
+import { enrich } from '../../src/app/enrich.js';
+import { JsonLineEncoder } from '../../src/report/json.js';
+import type { Connection } from '../../src/tls/model.js';
+
+const dirs = [fileURLToPath(new URL('../../captures/', import.meta.url)), fileURLToPath(new URL('../../../shared/corpus/captures/', import.meta.url))];
+const files = dirs.flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => d + f) : []));
+
+function encode(values: unknown[], chunkBytes?: number): Buffer {
+  const chunks: Buffer[] = [];
+  const enc = new JsonLineEncoder((c) => chunks.push(c), chunkBytes);
+  for (const v of values) enc.line(v);
+  enc.flush();
+  return Buffer.concat(chunks);
+}
+
+const expected = (values: unknown[]): Buffer => Buffer.from(values.map((v) => `${JSON.stringify(v) ?? ''}\n`).join(''));
+
+test('every connection of every capture encodes to the bytes of JSON.stringify', async () => {
+  assert.ok(files.length > 40, `captures found: ${files.length}`);
+  const conns: Connection[] = [];
+  for (const file of files) {
+    await replayFile(file, {}, { connection: (c) => conns.push(enrich(c)), warning: () => {} });
+  }
+  assert.ok(conns.length > 100, `connections: ${conns.length}`);
+  const want = expected(conns);
+  // Twice through one encoder (the second pass comes from its caches), and with 61-byte chunks.
+  assert.ok(encode([...conns, ...conns]).equals(Buffer.concat([want, want])));
+  assert.ok(encode(conns, 61).equals(want));
+});
+
+test('arbitrary values encode to the bytes of JSON.stringify', () => {
+  const str = fc.oneof(fc.string({ unit: 'binary', maxLength: 200, size: 'max' }), fc.string({ unit: 'grapheme-ascii' }), fc.constantFrom('"', '\\', '\u2028', '\ud800', 'a\u0000b', '…'));
+  const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 0, 1e21, 1e-7, Number.MAX_SAFE_INTEGER + 2, 2 ** 53, -1));
+  const leaf = fc.oneof(str, num, fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(() => 1));
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof({ maxDepth: 5, depthIdentifier: 'json' }, leaf, tie('array'), tie('object'), tie('frozen')),
+    array: fc.array(tie('tree'), { maxLength: 8, depthIdentifier: 'json' }),
+    object: fc.dictionary(str, tie('tree'), { maxKeys: 8, depthIdentifier: 'json' }),
+    frozen: tie('object').map((o) => Object.freeze(o)),
+  }));
+  fc.assert(
+    fc.property(fc.array(tree, { maxLength: 4 }), fc.integer({ min: 1, max: 300 }), (values, chunk) => {
+      // The same values twice: shared, frozen sub-objects come from the cache the second time.
+      const all = [...values, ...values];
+      assert.ok(encode(all, chunk).equals(expected(all)));
+    }),
+    { seed: 20261126, numRuns: 400 },
+  );
+});
+
+test('a frozen object with a mutable child is not cached', () => {
+  const child = { n: 1 };
+  const o = Object.freeze({ child });
+  const chunks: Buffer[] = [];
+  const enc = new JsonLineEncoder((c) => chunks.push(c));
+  enc.line(o);
+  child.n = 2;
+  enc.line(o);
+  enc.flush();
+  assert.equal(Buffer.concat(chunks).toString(), '{"child":{"n":1}}\n{"child":{"n":2}}\n');
+});
