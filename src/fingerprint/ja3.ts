@@ -10,11 +10,22 @@
 import type { ClientHello, CodePoint, ServerHello } from '../tls/model.js';
 import { isGrease16 } from '../tls/registry/registry.js';
 
-const decimal = (list: readonly CodePoint[] | undefined): string =>
-  (list ?? [])
-    .filter((c) => !isGrease16(c.code))
-    .map((c) => String(c.code))
-    .join('-');
+/** Decimal forms of frozen (interned, shared) lists: the same few lists recur in every capture. */
+const decimals = new WeakMap<readonly CodePoint[], string>();
+
+/** A list's code points in decimal, GREASE left out, joined with "-". */
+export function decimal(list: readonly CodePoint[] | undefined): string {
+  if (list === undefined) return '';
+  let s = decimals.get(list);
+  if (s !== undefined) return s;
+  s = '';
+  for (const c of list) {
+    if (isGrease16(c.code)) continue;
+    s = s === '' ? String(c.code) : `${s}-${c.code}`;
+  }
+  if (Object.isFrozen(list)) decimals.set(list, s);
+  return s;
+}
 
 /** The JA3 string (before hashing), or undefined for an SSLv2-format hello (JA3 reads TLS ClientHellos only). */
 export function ja3String(h: ClientHello): string | undefined {

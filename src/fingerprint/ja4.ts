@@ -13,6 +13,7 @@
 import { digestHex } from './digest.js';
 import type { ClientHello, CodePoint } from '../tls/model.js';
 import { isGrease16 } from '../tls/registry/registry.js';
+import { decimal } from './ja3.js';
 
 /** JA4.md "TLS and DTLS Version"; anything else is "00". */
 const VERSION_CODES: Record<number, string> = {
@@ -104,8 +105,26 @@ export function ja4Parts(h: ClientHello): Ja4Parts | undefined {
   return { a, ciphers: sortedCiphers, extensionsAndSigAlgs };
 }
 
+/** JA4s by everything they are computed from (bounded): hashing and sorting once per client kind. */
+const MAX_REMEMBERED = 4096;
+const remembered = new Map<string, string | undefined>();
+
 /** JA4, e.g. "t13d1516h2_8daaf6152771_e5627efa2ab1". */
 export function ja4(h: ClientHello): string | undefined {
+  if (h.sslv2) return undefined;
+  // Extensions as decimal codes with GREASE (JA4 ignores GREASE, but the key must be exact);
+  // the other lists are interned, so their decimal forms come from a cache.
+  let ext = '';
+  for (const e of h.extensions) ext += `${e.code},`;
+  const key = `${h.version.code}|${decimal(h.cipherSuites)}|${ext}|${h.supportedVersions ? decimal(h.supportedVersions) : '-'}|${decimal(h.signatureAlgorithms)}|${h.alpn?.[0] === undefined ? '-' : `a${h.alpn[0]}`}`;
+  if (remembered.has(key)) return remembered.get(key);
+  const value = computeJa4(h);
+  if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!);
+  remembered.set(key, value);
+  return value;
+}
+
+function computeJa4(h: ClientHello): string | undefined {
   const p = ja4Parts(h);
   if (!p) return undefined;
   // "If there are no extensions in the sorted extensions list, then the value of JA4_c is set to 000000000000."

@@ -28,20 +28,20 @@ export interface KeyShareEntry {
 export interface HelloExtensionValues {
   serverName?: string;
   alpn?: string[];
-  supportedGroups?: CodePoint[];
-  ecPointFormats?: CodePoint[];
-  signatureAlgorithms?: CodePoint[];
-  signatureAlgorithmsCert?: CodePoint[];
+  supportedGroups?: readonly CodePoint[];
+  ecPointFormats?: readonly CodePoint[];
+  signatureAlgorithms?: readonly CodePoint[];
+  signatureAlgorithmsCert?: readonly CodePoint[];
   /** status_request (RFC 6066 §8): status_type, 1 = ocsp. */
   statusRequest?: { type: number };
-  pskKeyExchangeModes?: CodePoint[];
+  pskKeyExchangeModes?: readonly CodePoint[];
   sessionTicket?: { length: number };
   extendedMasterSecret?: boolean;
   renegotiationInfo?: { length: number };
   encryptThenMac?: boolean;
   padding?: { length: number };
   recordSizeLimit?: number;
-  compressCertificate?: CodePoint[];
+  compressCertificate?: readonly CodePoint[];
   cookie?: { length: number };
   certificateAuthorities?: string[];
   postHandshakeAuth?: boolean;
@@ -56,16 +56,16 @@ export interface ClientHello extends HelloExtensionValues {
   version: CodePoint;
   random: string;
   sessionIdLength: number;
-  cipherSuites: CodePoint[];
-  compressionMethods: CodePoint[];
+  cipherSuites: readonly CodePoint[];
+  compressionMethods: readonly CodePoint[];
   extensions: Extension[];
-  supportedVersions?: CodePoint[];
+  supportedVersions?: readonly CodePoint[];
   keyShares?: KeyShareEntry[];
   preSharedKey?: { identities: number };
   /** Set when the hello came in SSLv2 record format (RFC 5246 appendix E.2). */
   sslv2?: boolean;
   /** SSLv2 24-bit cipher specs, for an SSLv2-format hello. */
-  cipherSpecs?: CodePoint[];
+  cipherSpecs?: readonly CodePoint[];
 }
 
 export interface ServerHello extends HelloExtensionValues {
@@ -86,7 +86,7 @@ export interface ServerHello extends HelloExtensionValues {
   /** pre_shared_key: the index of the identity the server accepted. */
   selectedIdentity?: number;
   sslv2?: boolean;
-  cipherSpecs?: CodePoint[];
+  cipherSpecs?: readonly CodePoint[];
 }
 
 export interface PublicKeyInfo {
@@ -144,9 +144,9 @@ export interface ServerKeyExchange {
 }
 
 export interface CertificateRequest {
-  certificateTypes: CodePoint[];
+  certificateTypes: readonly CodePoint[];
   /** TLS 1.2 supported_signature_algorithms, in server preference order; absent before 1.2. */
-  signatureAlgorithms?: CodePoint[];
+  signatureAlgorithms?: readonly CodePoint[];
   /** Distinguished names as RFC 4514 strings. */
   certificateAuthorities: string[];
 }

@@ -6,10 +6,11 @@ import type { Rule } from '../types.js';
 function check(c: Connection): Finding[] {
   const hellos = allClientHellos(c).filter((h) => !h.sslv2);
   if (hellos.length === 0) return [];
-  const offered = new Set(hellos.flatMap((h) => h.cipherSuites.map((s) => s.code)));
+  // A scan, not a Set: this runs on every connection and the lists are short.
+  const offered = (code: number): boolean => hellos.some((h) => h.cipherSuites.some((s) => s.code === code));
   const out: Finding[] = [];
   for (const sh of allServerHellos(c)) {
-    if (sh.sslv2 || offered.has(sh.cipherSuite.code)) continue;
+    if (sh.sslv2 || offered(sh.cipherSuite.code)) continue;
     const list = hellos.at(-1)!.cipherSuites;
     out.push(
       finding(

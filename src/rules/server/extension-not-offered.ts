@@ -12,13 +12,14 @@ const COOKIE = 44;
 function check(c: Connection): Finding[] {
   const hellos = allClientHellos(c).filter((h) => !h.sslv2);
   if (hellos.length === 0) return [];
-  const offered = new Set(hellos.flatMap((h) => h.extensions.map((e) => e.code)));
+  // A scan, not a Set: this runs on every connection and the lists are short.
+  const offered = (code: number): boolean => hellos.some((h) => h.extensions.some((e) => e.code === code));
   const scsv = hellos.some((h) => h.cipherSuites.some((s) => s.code === EMPTY_RENEGOTIATION_INFO_SCSV));
   const out: Finding[] = [];
   for (const sh of allServerHellos(c)) {
     if (sh.sslv2) continue;
     const extra = sh.extensions.filter((e) => {
-      if (offered.has(e.code)) return false;
+      if (offered(e.code)) return false;
       if (e.code === RENEGOTIATION_INFO && scsv) return false;
       if (e.code === COOKIE && sh.helloRetryRequest) return false;
       return true;

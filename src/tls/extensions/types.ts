@@ -6,7 +6,7 @@ export type HelloKind = 'client_hello' | 'server_hello' | 'hello_retry_request';
 
 /** What extension decoders may fill in: the shared values plus the hello-specific ones. */
 export interface ExtensionTarget extends HelloExtensionValues {
-  supportedVersions?: CodePoint[];
+  supportedVersions?: readonly CodePoint[];
   selectedVersion?: CodePoint;
   keyShares?: KeyShareEntry[];
   keyShare?: KeyShareEntry;

@@ -59,6 +59,32 @@ export function codePoint(registry: Registry, code: number): CodePoint {
   return cp;
 }
 
-export function codePoints(registry: Registry, codes: readonly number[]): CodePoint[] {
-  return codes.map((c) => codePoint(registry, c));
+/** Most distinct lists remembered per registry, and the longest list that is remembered. */
+const MAX_INTERNED_LISTS = 1024;
+const MAX_INTERNED_LIST_LENGTH = 128;
+const internedLists = new WeakMap<Registry, Map<string, readonly CodePoint[]>>();
+
+/**
+ * The code points of a list, as one frozen array shared by every hello that sent the same list:
+ * a capture repeats the same few client configurations thousands of times, and a shared, frozen
+ * list is encoded to JSON once, walked by the output cap once and fingerprinted once.
+ */
+export function codePoints(registry: Registry, codes: readonly number[]): readonly CodePoint[] {
+  if (codes.length > MAX_INTERNED_LIST_LENGTH) return Object.freeze(codes.map((c) => codePoint(registry, c)));
+  let lists = internedLists.get(registry);
+  if (!lists) {
+    lists = new Map();
+    internedLists.set(registry, lists);
+  }
+  // Every code is at most 24 bits (SSLv2 cipher specs), so two UTF-16 units per code are a unique key.
+  let key = '';
+  for (const c of codes) key += String.fromCharCode(c >>> 16, c & 0xffff);
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = Object.freeze(codes.map((c) => codePoint(registry, c)));
+    // Hostile input with ever new lists must not grow the map without bound: start over when full.
+    if (lists.size >= MAX_INTERNED_LISTS) lists.clear();
+    lists.set(key, list);
+  }
+  return list;
 }
