@@ -26,6 +26,8 @@ export interface ReplayCommandOptions {
   hex?: boolean;
   /** Add the raw (unhashed) JA4 to the fingerprints. */
   ja4Raw?: boolean;
+  /** Most TCP flows tracked at once (DEFAULT_MAX_FLOWS when unset). */
+  maxFlows?: number;
 }
 
 /** The exit status for `--fail-on` when findings at that level were raised. */
@@ -77,7 +79,7 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
         out.flush();
         return drained(io.out);
       },
-    });
+    }, opts.maxFlows !== undefined ? { maxFlows: opts.maxFlows } : {});
     out.flush();
     progress.finish();
     if (!result.ok) {

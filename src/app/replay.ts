@@ -2,7 +2,7 @@
 // same TlsSession the proxy uses, one report per connection as soon as it ends.
 import { readCapture } from '../capture/reader.js';
 import { CaptureError } from '../capture/types.js';
-import { FlowTable, type FlowInfo, type FlowHandler, type Endpoint } from '../capture/flows.js';
+import { DEFAULT_MAX_FLOWS, FlowTable, type FlowInfo, type FlowHandler, type Endpoint } from '../capture/flows.js';
 import { TlsSession, type SessionObserver, type Side } from '../tls/session.js';
 import type { Connection } from '../tls/model.js';
 
@@ -56,9 +56,16 @@ export function matches(c: Connection, f: ConnectionFilter): boolean {
   return true;
 }
 
+export interface ReplayOptions {
+  /** Most TCP flows tracked at once (DEFAULT_MAX_FLOWS); beyond it the least recently active is reported early. */
+  maxFlows?: number;
+}
+
 /** Decodes one capture file; resolves with what happened, never rejects. */
-export async function replayFile(file: string, filter: ConnectionFilter, cb: ReplayCallbacks): Promise<FileResult> {
+export async function replayFile(file: string, filter: ConnectionFilter, cb: ReplayCallbacks, opts: ReplayOptions = {}): Promise<FileResult> {
   const result: FileResult = { file, ok: true, packets: 0, connections: 0, emitted: 0 };
+  const maxFlows = opts.maxFlows ?? DEFAULT_MAX_FLOWS;
+  let evictionWarned = false;
   const flows = new FlowTable({
     warning: (m) => cb.warning(`${file}: ${m}`),
     open(flow: FlowInfo): FlowHandler {
@@ -83,7 +90,14 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
         gap(side: Side, length, meta) {
           session.gap(side, length, meta);
         },
-        close() {
+        close(reason) {
+          if (reason === 'evicted' && !evictionWarned) {
+            evictionWarned = true;
+            cb.warning(
+              `${file}: more than ${maxFlows} TCP connections open at once: the least recently active ones are reported ` +
+                'before they end, and their later packets start new, mid-stream connections (raise --max-flows)',
+            );
+          }
           session.end(0);
           session.end(1);
           // A TCP flow that never carried a byte (a probe, a port scan) is not a connection worth a report.
@@ -95,7 +109,7 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
         },
       };
     },
-  });
+  }, { maxFlows });
   try {
     const summary = await readCapture(
       file,

@@ -10,8 +10,13 @@ import type { CapturedPacket } from './types.js';
 
 export type { SegmentMeta } from './reassembly.js';
 
-/** Default cap on concurrently tracked connections. */
-export const DEFAULT_MAX_FLOWS = 100_000;
+/**
+ * Default cap on concurrently tracked connections. A live flow costs about 8 KiB of heap (its
+ * decoded hellos, certificates, ladder and stream state; ~23 KiB of RSS with the GC's headroom), so
+ * 10,000 keeps a capture of flows that never close near 250 MiB; beyond it the least recently
+ * active flow is reported early ('evicted'). `replay --max-flows` raises it.
+ */
+export const DEFAULT_MAX_FLOWS = 10_000;
 /** Default idle timeout, in seconds of capture time. */
 export const DEFAULT_IDLE_SECONDS = 300;
 /** Most "malformed packet" warnings emitted per table; later ones are only counted. */
@@ -36,7 +41,8 @@ export interface FlowInfo {
   firstNsec: number;
 }
 
-export type CloseReason = 'fin' | 'rst' | 'eof' | 'idle' | 'evicted';
+/** 'reused': a SYN with a new ISN opened another connection on the same 4-tuple. */
+export type CloseReason = 'fin' | 'rst' | 'eof' | 'idle' | 'evicted' | 'reused';
 
 export interface FlowHandler {
   /** In-order stream bytes; side 0 = a→b, 1 = b→a. Only valid during the call unless copied. */
@@ -104,7 +110,7 @@ interface Tombstone {
 export class FlowTable {
   readonly stats: FlowStats = {
     packets: 0, nonIp: 0, nonTcp: 0, malformed: 0, ipFragments: 0, truncatedSegments: 0, late: 0,
-    flowsOpened: 0, closed: { fin: 0, rst: 0, eof: 0, idle: 0, evicted: 0 }, activeFlows: 0, maxActiveFlows: 0,
+    flowsOpened: 0, closed: { fin: 0, rst: 0, eof: 0, idle: 0, evicted: 0, reused: 0 }, activeFlows: 0, maxActiveFlows: 0,
     gaps: 0, gapBytes: 0, bufferedBytes: 0,
   };
   private readonly flows = new Map<string, Flow>();
@@ -179,7 +185,7 @@ export class FlowTable {
       // decides it (new tcp.stream when a SYN's seq differs from the direction's base seq).
       const sameConn = dir.synSeq >= 0 ? dir.synSeq === tcp.seq : !dir.sawData && dir.syn(tcp.seq);
       if (!sameConn) {
-        this.close(flow, flow.rst ? 'rst' : flow.dirs[0].finSeq >= 0 && flow.dirs[1].finSeq >= 0 ? 'fin' : 'evicted');
+        this.close(flow, flow.rst ? 'rst' : flow.dirs[0].finSeq >= 0 && flow.dirs[1].finSeq >= 0 ? 'fin' : 'reused');
         flow = undefined;
       }
     }

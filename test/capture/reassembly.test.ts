@@ -115,7 +115,7 @@ test('RST closes the flow; a SYN with another ISN on a live 4-tuple starts a new
     ...conn(50, 60, [{ ...C, seq: 51, flags: 'PA', payload: 'b' }]),
     ...conn(70, 80, [{ ...C, seq: 71, flags: 'PA', payload: 'c' }]),
   ]));
-  assert.deepEqual(flows.map((f) => [f.closed, Buffer.from(f.hex[0], 'hex').toString()]), [['rst', 'a'], ['evicted', 'b'], ['eof', 'c']]);
+  assert.deepEqual(flows.map((f) => [f.closed, Buffer.from(f.hex[0], 'hex').toString()]), [['rst', 'a'], ['reused', 'b'], ['eof', 'c']]);
 });
 
 test('data on the SYN (TCP Fast Open) is stream data after the ISN', () => {

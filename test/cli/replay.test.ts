@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
+import { clientAddress, loadTemplate, writeClones } from '../robustness/pcap-gen.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const CAPTURES = fileURLToPath(new URL('../../captures/', import.meta.url));
@@ -63,6 +64,50 @@ test('usage errors exit 2 with the usage text; --help and --version exit 0', asy
   const version = await run('--version');
   assert.equal(version.code, 0);
   assert.match(version.out, /^\d+\.\d+\.\d+/);
+});
+
+test('numeric options: "abc", out of range or fractional is a usage error naming the option (exit 2), not a filter that matches nothing', async () => {
+  for (const [args, pattern] of [
+    [['--port', 'abc'], /--port must be a whole number from 0 to 65535, got NaN/],
+    [['--port', '70000'], /--port must be a whole number from 0 to 65535, got 70000/],
+    [['--connection', '0'], /--connection must be a whole number of at least 1, got 0/],
+    [['--max-flows', '1.5'], /--max-flows must be a whole number of at least 1, got 1.5/],
+  ] as const) {
+    const r = await run('replay', ...args, `${CAPTURES}tls12.pcap`);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, pattern);
+  }
+});
+
+test('--max-flows: more concurrent connections than the cap are reported early, with one warning; under the cap nothing changes', async () => {
+  // 20 copies of a real handshake, each starting 1 ms after the previous one, merged by time
+  // (mergecap) so that their packets interleave and all 20 are open at once.
+  const file = join(tmp, 'concurrent-20.pcap');
+  const t = await loadTemplate(`${CAPTURES}tls12.pcap`);
+  const parts: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const part = join(tmp, `clone-${i}.pcap`);
+    await writeClones(part, t, 1, () => ({ clientIp: clientAddress(i).ip, clientPort: clientAddress(i).port, clientIsnDelta: i * 7919, serverIsnDelta: i * 104729, start: 1_700_000_000 + i * 0.001 }));
+    parts.push(part);
+  }
+  execFileSync('mergecap', ['-F', 'pcap', '-w', file, ...parts]);
+  const roomy = await run('replay', '--json', file);
+  assert.equal(roomy.code, 0, roomy.err);
+  assert.equal(roomy.err, '');
+  const all = jsonLines(roomy.out);
+  assert.equal(all.length, 20);
+  assert.ok(all.every((c) => c.complete && c.clientHello?.serverName === 'localhost'));
+
+  const tight = await run('replay', '--json', '--max-flows', '5', file);
+  assert.equal(tight.code, 0, tight.err);
+  const warnings = tight.err.trim().split('\n');
+  assert.equal(warnings.length, 1, tight.err);
+  assert.match(warnings[0]!, /concurrent-20\.pcap: more than 5 TCP connections open at once: .*\(raise --max-flows\)/);
+  const split = jsonLines(tight.out);
+  // Evicted flows are reported before they end and their later packets make new, mid-stream reports.
+  assert.ok(split.length > 20, `${split.length} reports`);
+  assert.equal(split.filter((c) => c.clientHello !== undefined).length, 20, 'every ClientHello is still decoded once');
+  assert.ok(split.filter((c) => c.clientHello && c.complete).length < 20, 'some handshakes were cut by the eviction');
 });
 
 function badFile(name: string, bytes: Uint8Array | string): string {

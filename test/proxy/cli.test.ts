@@ -131,7 +131,7 @@ describe('tlspeek proxy (command line)', () => {
     assert.match(r.err, /--backend: write IPv6 addresses in brackets/);
     r = await inProcess(['proxy', '--backend', 'x:1', '--idle-timeout', '-1']);
     assert.equal(r.code, 2);
-    assert.match(r.err, /--idle-timeout must be a non-negative number/);
+    assert.match(r.err, /--idle-timeout must be a number of at least 0, got -1/);
     const busy = net.createServer();
     await new Promise<void>((res) => busy.listen(0, '127.0.0.1', () => res()));
     try {

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { runProxy, type ProxyOptions } from '../../app/proxy.js';
 import { AddressError, parseHostPort } from '../../proxy/address.js';
 import type { ColorChoice } from '../../report/style.js';
-import { UsageError } from '../errors.js';
+import { UsageError, checkNumber } from '../errors.js';
 import type { Io } from '../io.js';
 
 interface ProxyArgs {
@@ -16,13 +16,6 @@ interface ProxyArgs {
   json: boolean;
   color: ColorChoice;
   verbose: boolean;
-}
-
-function nonNegative(value: number, name: string, integer = true): number {
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${value}`);
-  }
-  return value;
 }
 
 export function proxyCommand(io: Io, setExit: (code: number) => void): CommandModule<object, ProxyArgs> {
@@ -49,9 +42,9 @@ export function proxyCommand(io: Io, setExit: (code: number) => void): CommandMo
         opts = {
           listen: parseHostPort(argv.listen, '--listen', '127.0.0.1'),
           backend: parseHostPort(argv.backend, '--backend'),
-          connectTimeoutMs: nonNegative(argv['connect-timeout'], 'connect-timeout'),
-          idleTimeoutMs: nonNegative(argv['idle-timeout'], 'idle-timeout', false) * 1000,
-          maxConnections: nonNegative(argv['max-connections'], 'max-connections'),
+          connectTimeoutMs: checkNumber(argv['connect-timeout'], 'connect-timeout'),
+          idleTimeoutMs: checkNumber(argv['idle-timeout'], 'idle-timeout', { integer: false }) * 1000,
+          maxConnections: checkNumber(argv['max-connections'], 'max-connections'),
           json: argv.json,
           color: argv.color,
           verbose: argv.verbose,

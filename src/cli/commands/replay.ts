@@ -2,6 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { runReplayCommand, type ReplayCommandOptions } from '../../app/replay-command.js';
 import type { ColorChoice } from '../../report/style.js';
 import type { Io } from '../io.js';
+import { checkNumber } from '../errors.js';
+import { DEFAULT_MAX_FLOWS } from '../../capture/flows.js';
 
 interface ReplayArgs {
   files: string[];
@@ -16,6 +18,7 @@ interface ReplayArgs {
   trace: boolean;
   hex: boolean;
   ja4Raw: boolean;
+  maxFlows: number;
 }
 
 export function replayCommand(io: Io, setExit: (code: number) => void): CommandModule<object, ReplayArgs> {
@@ -36,6 +39,11 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .option('trace', { type: 'boolean', default: false, describe: 'before each connection, every record and handshake message as `openssl s_server -msg` shows them (text output)' })
         .option('hex', { type: 'boolean', default: false, describe: 'with --trace: hex dumps of record headers and plaintext messages' })
         .option('ja4-raw', { type: 'boolean', default: false, describe: 'also print the raw (unhashed) JA4 fingerprint' })
+        .option('max-flows', {
+          type: 'number',
+          default: DEFAULT_MAX_FLOWS,
+          describe: 'most TCP connections tracked at once (about 23 KiB each); beyond it the least recently active is reported early',
+        })
         .example('$0 replay captures/apache-mtls-pss-default.pcap', 'the handshake ladder, CertificateRequest and certificates')
         .example('$0 replay --json dump.pcapng > handshakes.jsonl', 'JSON Lines for scripts (jq, diff)')
         .example("$0 replay --host 10.0.0.5 --port 443 big.pcap", 'only the connections to one server')
@@ -52,10 +60,11 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         trace: argv.trace,
         hex: argv.hex,
         ja4Raw: argv.ja4Raw,
+        maxFlows: checkNumber(argv.maxFlows, 'max-flows', { min: 1 }),
       };
       if (argv.host !== undefined) opts.filter.host = argv.host;
-      if (argv.port !== undefined) opts.filter.port = argv.port;
-      if (argv.connection !== undefined) opts.filter.connection = argv.connection;
+      if (argv.port !== undefined) opts.filter.port = checkNumber(argv.port, 'port', { max: 65535 });
+      if (argv.connection !== undefined) opts.filter.connection = checkNumber(argv.connection, 'connection', { min: 1 });
       if (argv.failOn !== undefined) opts.failOn = argv.failOn;
       setExit(await runReplayCommand(opts, io));
     },

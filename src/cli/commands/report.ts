@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runReportCommand, type ReportCommandOptions } from '../../app/report.js';
+import { checkNumber } from '../errors.js';
 import type { Io } from '../io.js';
 
 interface ReportArgs {
@@ -25,7 +26,7 @@ export function reportCommand(io: Io, setExit: (code: number) => void): CommandM
     handler: async (argv) => {
       const opts: ReportCommandOptions = { files: argv.files, output: argv.output, filter: {} };
       if (argv.host !== undefined) opts.filter.host = argv.host;
-      if (argv.port !== undefined) opts.filter.port = argv.port;
+      if (argv.port !== undefined) opts.filter.port = checkNumber(argv.port, 'port', { max: 65535 });
       if (argv.title !== undefined) opts.title = argv.title;
       setExit(await runReportCommand(opts, io));
     },
