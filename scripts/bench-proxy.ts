@@ -1,14 +1,18 @@
 // npm run bench:proxy — tlspeek proxy against other relays, on loopback, same TLS backend.
 //
 // Relays: none (direct), a bare Node `socket.pipe` relay (below), socat and haproxy when
-// installed, and tlspeek proxy (this checkout, through tsx). Each relay and the backend run
+// installed, and tlspeek proxy (this checkout, compiled: bin/tlspeek). Each relay and the backend run
 // as their own processes; the clients run here. Measured per relay:
 //   bulk      MB/s down and up through one established TLS connection (best of 3 × 128 MiB)
 //   hs/s      TLS handshakes per second with 50 concurrent clients (5 s)
 //   latency   handshake time p50/p99 over 300 sequential handshakes, and what it adds to direct
 //   idle      memory of the relay process(es) with 1,000 idle TLS connections: total and per connection
 //             (PSS summed over the relay's process tree, so socat's fork-per-connection is counted fairly)
+//   CPU       the relay's own CPU seconds (user + system, its process tree) per GiB relayed in bulk
 // Everything binds 127.0.0.1; every process started here is killed at the end.
+// Knobs: BENCH_RELAYS, BENCH_PARTS (see main), BENCH_MIB, BENCH_REVERSE=1 (relays in reverse order),
+// BENCH_CPU_SPLIT=1 (user/system time per process), BENCH_NO_BUILD=1 (use dist/ as it is),
+// BENCH_TLSPEEK_NODE_ARGS (extra node flags for the proxy, e.g. --cpu-prof).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -114,6 +118,31 @@ function treeKb(pid: number, field: 'Pss' | 'Rss'): number {
   return kb;
 }
 
+/** CPU seconds (user + system) used so far by a process and its descendants. */
+function treeCpuSeconds(pid: number): number {
+  if (process.env.BENCH_CPU_SPLIT) {
+    for (const p of descendants(pid)) {
+      try {
+        const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        log(`pid ${p}: utime ${Number(f[11]) / 100} s, stime ${Number(f[12]) / 100} s`);
+      } catch {
+        // gone
+      }
+    }
+  }
+  let ticks = 0;
+  for (const p of descendants(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
 // ---- backend: a Node TLS server in its own process ---------------------------------------------
 // Protocol after the handshake: 'D' + u32 MiB → the server sends that many MiB;
 // 'U' + u32 MiB → the server reads that many MiB and answers 'k'. Anything else: idle.
@@ -178,16 +207,15 @@ if (has('haproxy')) {
 } else log('haproxy not installed: skipped');
 relays.push({
   name: 'tlspeek proxy',
+  // The compiled CLI, as users run it (bin/tlspeek → dist/, with the shebang's node flags).
   start: async (listen, backend) =>
     start(
       process.execPath,
       [
+        '--max-semi-space-size=8',
         // e.g. BENCH_TLSPEEK_NODE_ARGS=--cpu-prof to profile the proxy during the run.
         ...(process.env.BENCH_TLSPEEK_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        '--import',
-        'tsx',
-        '-e',
-        `import(${JSON.stringify(new URL('../src/cli/main.ts', import.meta.url).href)}).then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`,
+        join(ROOT, 'bin/tlspeek'),
         'proxy',
         '--listen',
         String(listen),
@@ -307,6 +335,7 @@ interface Row {
   name: string;
   down: number;
   up: number;
+  cpuPerGib: number;
   hs: number;
   p50: number;
   p99: number;
@@ -314,6 +343,8 @@ interface Row {
 }
 
 async function main(): Promise<void> {
+  log('building dist/ (the proxy runs as bin/tlspeek)');
+  if (!process.env.BENCH_NO_BUILD && spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('tsc failed');
   const cert = join(work, 'cert.pem');
   const key = join(work, 'key.pem');
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
@@ -327,7 +358,9 @@ async function main(): Promise<void> {
   // BENCH_RELAYS=direct,node pipe,tlspeek proxy and BENCH_PARTS=bulk,hs,latency,idle narrow a run.
   const only = process.env.BENCH_RELAYS?.split(',');
   const parts = new Set((process.env.BENCH_PARTS ?? 'bulk,hs,latency,idle').split(','));
-  for (const relay of relays) {
+  // BENCH_REVERSE=1 measures the relays in reverse order (the backend and the client process age during a run).
+  const order = process.env.BENCH_REVERSE ? [relays[0]!, ...relays.slice(1).reverse()] : relays;
+  for (const relay of order) {
     if (only && !only.includes(relay.name) && relay.name !== 'direct' && relay.name !== 'node pipe') continue;
     let port = backendPort;
     let child: ChildProcess | undefined;
@@ -338,22 +371,27 @@ async function main(): Promise<void> {
     }
     log(`${relay.name}: bulk`);
     let best = { down: 0, up: 0 };
-    for (let i = 0; i < (parts.has('bulk') ? 3 : 0); i++) {
+    const runs = parts.has('bulk') ? 3 : 0;
+    const cpu0 = child?.pid ? treeCpuSeconds(child.pid) : 0;
+    for (let i = 0; i < runs; i++) {
       const b = await bulk(port, MIB);
       best = { down: Math.max(best.down, b.down), up: Math.max(best.up, b.up) };
     }
+    // The relay's own CPU per GiB relayed: on a 2-core machine shared with both TLS ends, every
+    // CPU second the relay spends is taken from the client and the server.
+    const cpuPerGib = child?.pid && runs > 0 ? (treeCpuSeconds(child.pid) - cpu0) / ((runs * 2 * MIB) / 1024) : 0;
     log(`${relay.name}: handshakes/s`);
     const hs = parts.has('hs') ? await handshakesPerSecond(port, 50, 5000) : 0;
     log(`${relay.name}: latency`);
     const lat = parts.has('latency') ? await latencies(port, 300) : [0];
     log(`${relay.name}: 1,000 idle connections`);
     const mem = parts.has('idle') ? await idle(port, child?.pid, 1000) : undefined;
-    rows.push({ name: relay.name, ...best, hs, p50: pct(lat, 50), p99: pct(lat, 99), ...(mem ? { idle: mem } : {}) });
+    rows.push({ name: relay.name, ...best, cpuPerGib, hs, p50: pct(lat, 50), p99: pct(lat, 99), ...(mem ? { idle: mem } : {}) });
     if (child) await stop(child);
   }
   await stop(backend);
 
-  const direct = rows[0]!;
+  const direct = rows.find((x) => x.name === 'direct')!;
   const pipe = rows.find((x) => x.name === 'node pipe')!;
   const f = (n: number, d = 0) => n.toFixed(d);
   const ratio = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
@@ -361,6 +399,7 @@ async function main(): Promise<void> {
     x.name,
     `${f(x.down)} (${ratio(x.down, pipe.down)})`,
     `${f(x.up)} (${ratio(x.up, pipe.up)})`,
+    x.name === 'direct' ? '—' : `${f(x.cpuPerGib, 2)} (${ratio(x.cpuPerGib, pipe.cpuPerGib)})`,
     `${f(x.hs)} (${ratio(x.hs, pipe.hs)})`,
     `${f(x.p50, 2)} / ${f(x.p99, 2)}`,
     x.name === 'direct' ? '—' : `${f(x.p50 - direct.p50, 2)} / ${f(x.p99 - direct.p99, 2)}`,
@@ -369,7 +408,7 @@ async function main(): Promise<void> {
   const style = makeStyle(useColor(process.stdout));
   process.stdout.write(
     `${renderTable(
-      ['relay', 'bulk down MB/s (vs pipe)', 'bulk up MB/s (vs pipe)', 'handshakes/s @50 (vs pipe)', 'handshake p50/p99 ms', 'added p50/p99 ms', '1,000 idle: PSS, per conn (vs pipe)'],
+      ['relay', 'bulk down MB/s (vs pipe)', 'bulk up MB/s (vs pipe)', 'relay CPU s/GiB (vs pipe)', 'handshakes/s @50 (vs pipe)', 'handshake p50/p99 ms', 'added p50/p99 ms', '1,000 idle: PSS, per conn (vs pipe)'],
       table,
       { style, width: process.stdout.columns },
     )}\n`,

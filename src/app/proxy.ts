@@ -3,7 +3,7 @@
 // SIGTERM (or when a test stops it) drain, close, and print the summary table on stderr.
 import type { Connection, Finding } from '../tls/model.js';
 import { renderConnection } from '../report/text.js';
-import { toJsonLine } from '../report/json.js';
+import { JsonLineEncoder } from '../report/json.js';
 import { makeStyle, useColor, type ColorChoice } from '../report/style.js';
 import type { Io } from '../cli/io.js';
 import { formatHostPort, isLoopback, type HostPort } from '../proxy/address.js';
@@ -72,10 +72,15 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
   const findingsById = new Map<number, Finding[]>();
   const line = (m: string) => io.err.write(`tlspeek: ${m}\n`);
 
+  // One line per connection, written at once (a live log), through the same encoder as replay.
+  const json = new JsonLineEncoder((chunk) => io.out.write(chunk));
   const print = (c: Connection): void => {
     enrich(c);
     findingsById.set(c.id, c.findings!);
-    io.out.write(opts.json ? toJsonLine(c) : `${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
+    if (opts.json) {
+      json.line(c);
+      json.flush();
+    } else io.out.write(`${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
   };
 
   // --html keeps every connection's final state for the report; bounded for long runs.

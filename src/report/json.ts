@@ -62,8 +62,13 @@ export class JsonLineEncoder {
 
   flush(): void {
     if (this.pos === 0) return;
-    this.sink(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafeSlow(this.chunkBytes);
+    if (this.pos < this.buf.length >> 2) {
+      // A short flush (the proxy writes each line at once): hand on a copy, keep the buffer.
+      this.sink(Buffer.from(this.buf.subarray(0, this.pos)));
+    } else {
+      this.sink(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafeSlow(this.chunkBytes);
+    }
     this.pos = 0;
     this.flushes++;
   }

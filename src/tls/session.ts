@@ -449,8 +449,10 @@ export class TlsSession {
       if (d.recordType < 0) {
         // Record header (RFC 5246 §6.2.1): type(1) version(2) length(2), possibly split across chunks.
         if (d.headerLength === 0) d.headerOffset = d.offset;
+        // Byte by byte, not subarray + set: on a bulk transfer this runs for every record.
         const part = Math.min(5 - d.headerLength, n - i);
-        d.header.set(chunk.subarray(i, i + part), d.headerLength);
+        const h = d.header;
+        for (let k = 0; k < part; k++) h[d.headerLength + k] = chunk[i + k]!;
         d.headerLength += part;
         i += part;
         d.offset += part;
@@ -464,11 +466,11 @@ export class TlsSession {
         continue;
       }
       const take = Math.min(d.recordRemaining, n - i);
-      const piece = chunk.subarray(i, i + take);
+      // Only the bytes we decode get a view; encrypted bodies are only counted.
       if (d.toHandshake) {
-        if (!d.handshakeDesync) d.handshake.push(piece, d.offset);
+        if (!d.handshakeDesync) d.handshake.push(chunk.subarray(i, i + take), d.offset);
       } else if (d.body) {
-        d.body.push(piece);
+        d.body.push(chunk.subarray(i, i + take));
       }
       i += take;
       this.skipRecordBytes(d, take);
@@ -496,7 +498,6 @@ export class TlsSession {
       d.mode = 'dead';
       return false;
     }
-    const typeName = nameOf(CONTENT_TYPES, type);
     const stats = d.stats;
     d.recordEncrypted = stats.encrypted;
     d.recordType = type;
@@ -510,9 +511,9 @@ export class TlsSession {
     // alerts (type 21) can still come before a side has keys (RFC 8446 §5).
     const encrypted = stats.encrypted && !(this.tls13 && type === CT_ALERT);
     if (length > (encrypted ? MAX_CIPHERTEXT_RECORD : MAX_PLAINTEXT_RECORD) && type !== CT_APPDATA) {
-      this.error(side, d.headerOffset, `${typeName} record length ${length} exceeds ${encrypted ? '2^14+2048 (RFC 5246 §6.2.3)' : '2^14 (RFC 5246 §6.2.1)'}`);
+      this.error(side, d.headerOffset, `${nameOf(CONTENT_TYPES, type)} record length ${length} exceeds ${encrypted ? '2^14+2048 (RFC 5246 §6.2.3)' : '2^14 (RFC 5246 §6.2.1)'}`);
     } else if (length > MAX_CIPHERTEXT_RECORD) {
-      this.error(side, d.headerOffset, `${typeName} record length ${length} exceeds 2^14+2048 (RFC 5246 §6.2.3)`);
+      this.error(side, d.headerOffset, `${nameOf(CONTENT_TYPES, type)} record length ${length} exceeds 2^14+2048 (RFC 5246 §6.2.3)`);
     }
 
     switch (type) {
