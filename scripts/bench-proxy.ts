@@ -64,8 +64,8 @@ async function waitPort(port: number, child: ChildProcess, what: string): Promis
   throw new Error(`${what} did not listen on ${port}`);
 }
 
-function start(cmd: string, args: string[], what: string): ChildProcess {
-  const c = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+function start(cmd: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  const c = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
   children.add(c);
   let err = '';
   c.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
@@ -239,6 +239,8 @@ relays.push({
         '4096',
       ],
       'tlspeek proxy',
+      // BENCH_TLSPEEK_ENV="A=1 B=2": extra environment for the proxy (e.g. malloc tunables).
+      { ...process.env, ...Object.fromEntries((process.env.BENCH_TLSPEEK_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('='))) },
     ),
 });
 

@@ -5,6 +5,8 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import net from 'node:net';
 import { startEchoServer, freePort, type TcpServer } from '../helpers/servers.js';
 import { main } from '../../src/cli/main.js';
@@ -26,14 +28,17 @@ interface Cli {
   exit: Promise<number | null>;
 }
 
-function cli(args: string[]): Cli {
+function cli(args: string[], o: { bin?: boolean } = {}): Cli {
   // The signal must reach the proxy itself: a `timeout` wrapper in between forwards it to its
   // whole process group and may die of it, which made the exit status flaky under load.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '-e', `import(${JSON.stringify(MAIN)}).then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`, ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
-  );
+  // `bin`: the installed executable (bin/tlspeek → dist/), which runs the proxy as its child.
+  const child = o.bin
+    ? spawn(join(ROOT, 'bin/tlspeek'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    : spawn(
+        process.execPath,
+        ['--import', 'tsx', '-e', `import(${JSON.stringify(MAIN)}).then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`, ...args],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+      );
   children.add(child);
   const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
   child.once('exit', () => clearTimeout(deadline));
@@ -95,6 +100,23 @@ describe('tlspeek proxy (command line)', () => {
       assert.match(err, /│\s+not TLS\s+│\s+1 │/);
       // Text output: the connection block.
       assert.match(p.stdout(), /#1 .*not TLS: unknown protocol/);
+    });
+  }
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`bin/tlspeek proxy: the proxy runs as a child with the malloc tunables; ${signal} to the parent alone stops both, summary, exit 0`, { timeout: 30_000 }, async () => {
+      echo ??= await startEchoServer();
+      const p = cli(['proxy', '--listen', '0', '--backend', `127.0.0.1:${echo.port}`], { bin: true });
+      const port = await p.listening;
+      const kids = readFileSync(`/proc/${p.child.pid}/task/${p.child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      assert.equal(kids.length, 1, 'one child process');
+      const environ = readFileSync(`/proc/${kids[0]}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes('MALLOC_TRIM_THRESHOLD_=33554432'), 'trim threshold set for the proxy');
+      assert.equal(await roundTrip(port, '127.0.0.1', 'through the child'), 'through the child');
+      process.kill(p.child.pid!, signal);
+      assert.equal(await p.exit, 0);
+      assert.match(p.stderr(), /│ connections\s+│\s+1 │/);
+      assert.throws(() => process.kill(kids[0]!, 0), /ESRCH/, 'the proxy process is gone too');
     });
   }
 
