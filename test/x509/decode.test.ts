@@ -169,6 +169,32 @@ describe('decodeCertificate: malformed input never throws', () => {
     wellFormed(c, new Uint8Array(0));
     assert.ok(c.error);
   });
+
+  it('an extension value of 10,000 nested SEQUENCEs (asn1js fromBER unbounded recursion, PeculiarVentures/ASN1.js#131): reported, no stack overflow', () => {
+    const tlv = (tag: number, ...parts: Uint8Array[]): Buffer => {
+      const body = Buffer.concat(parts);
+      const n = body.length;
+      const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+      return Buffer.concat([Buffer.from([tag, ...len]), body]);
+    };
+    const hex = (h: string) => Buffer.from(h, 'hex');
+    // At most 4 bytes per level, built from the inside out: ~40 KB, under MAX_CERTIFICATE_BYTES.
+    let deep: Buffer = Buffer.alloc(0);
+    for (let i = 0; i < 10_000; i++) deep = tlv(0x30, deep);
+    const algId = tlv(0x30, hex('06092a864886f70d01010b'), hex('0500')); // sha256WithRSAEncryption
+    const name = tlv(0x30, tlv(0x31, tlv(0x30, hex('0603550403'), tlv(0x0c, Buffer.from('deep')))));
+    const validity = tlv(0x30, tlv(0x17, Buffer.from('250101000000Z')), tlv(0x17, Buffer.from('350101000000Z')));
+    const spki = tlv(0x30, tlv(0x30, hex('06072a8648ce3d0201'), hex('06082a8648ce3d030107')), tlv(0x03, Buffer.from([0, 4]), Buffer.alloc(64, 1)));
+    const eku = tlv(0x30, hex('0603551d25'), tlv(0x04, deep)); // extKeyUsage
+    const tbs = tlv(0x30, tlv(0xa0, hex('020102')), hex('020101'), algId, name, validity, name, spki, tlv(0xa3, tlv(0x30, eku)));
+    const der = tlv(0x30, tbs, algId, tlv(0x03, Buffer.from([0]), Buffer.alloc(32, 2)));
+    assert.ok(der.length <= MAX_CERTIFICATE_BYTES, `${der.length} bytes`);
+    const c = decodeCertificate(der);
+    wellFormed(c, der);
+    assert.equal(c.subject, 'CN=deep', 'the fields before the extension are decoded');
+    assert.match(c.error ?? '', /2\.5\.29\.37/, 'the error names the extension');
+    assert.equal(c.extKeyUsage, undefined);
+  });
 });
 
 describe('decodeCertificate: cache', () => {
