@@ -39,6 +39,8 @@ function clip(v: unknown, at: PathNode | null, notes: string[]): unknown {
   }
   if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || withinCaps.has(v)) return v;
   const before = notes.length;
+  // Only a deep-frozen subtree may be remembered: frozen itself, and every object in it too.
+  let fixed = Object.isFrozen(v);
   let out: unknown;
   if (Array.isArray(v)) {
     let arr: unknown[] = v;
@@ -55,6 +57,7 @@ function clip(v: unknown, at: PathNode | null, notes: string[]): unknown {
         if (arr === v) arr = v.slice();
         arr[i] = c;
       }
+      if (fixed && item !== null && typeof item === 'object' && !withinCaps.has(item)) fixed = false;
     }
     out = arr;
   } else {
@@ -68,10 +71,11 @@ function clip(v: unknown, at: PathNode | null, notes: string[]): unknown {
         copy ??= { ...obj };
         copy[key] = c;
       }
+      if (fixed && item !== null && typeof item === 'object' && !withinCaps.has(item)) fixed = false;
     }
     out = copy ?? v;
   }
-  if (notes.length === before && Object.isFrozen(v)) withinCaps.add(v);
+  if (fixed && notes.length === before) withinCaps.add(v);
   return out;
 }
 
