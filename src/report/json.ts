@@ -45,11 +45,6 @@ export class JsonLineEncoder {
     this.buf = Buffer.allocUnsafeSlow(chunkBytes);
   }
 
-  /** Bytes waiting in the current chunk. */
-  get pending(): number {
-    return this.pos;
-  }
-
   line(value: unknown): void {
     this.value(value, true);
     this.byte(NEWLINE);
