@@ -484,3 +484,28 @@ export async function startTestProxy(backend: { host: string; port: number }, o:
     stop: () => handle.stop(),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// raw sockets for relay tests
+
+/** A half-open-capable TCP connection to a loopback port. */
+export function connectSocket(port: number, host = '127.0.0.1'): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ port, host, allowHalfOpen: true });
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+/** Everything a socket delivers until it ends or closes, and how it ended. */
+export function collectSocket(s: Socket): Promise<{ data: Buffer; error?: string }> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let error: string | undefined;
+    s.on('data', (d: Buffer) => parts.push(d));
+    // Sockets here allow half-open: answer the peer's FIN with ours.
+    s.on('end', () => s.end());
+    s.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    s.on('close', () => resolve(error === undefined ? { data: Buffer.concat(parts) } : { data: Buffer.concat(parts), error }));
+  });
+}

@@ -11,7 +11,7 @@ import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { startTcpServer, startEchoServer, startTestProxy, freePort, hasCommand, stopAll, type TcpServer, type TestProxy } from '../helpers/servers.js';
+import { startTcpServer, startEchoServer, startTestProxy, freePort, hasCommand, stopAll, type TcpServer, type TestProxy, connectSocket, collectSocket } from '../helpers/servers.js';
 import { getPki, type Pki } from '../helpers/pki.js';
 import { readFileSync } from 'node:fs';
 
@@ -26,26 +26,8 @@ async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<vo
   }
 }
 
-function connect(port: number, host = '127.0.0.1'): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ port, host, allowHalfOpen: true });
-    s.once('connect', () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-/** Everything a socket delivers until it ends or closes, and how it ended. */
-function collect(s: Socket): Promise<{ data: Buffer; error?: string }> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    let error: string | undefined;
-    s.on('data', (d: Buffer) => parts.push(d));
-    // Sockets here allow half-open: answer the peer's FIN with ours.
-    s.on('end', () => s.end());
-    s.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
-    s.on('close', () => resolve(error === undefined ? { data: Buffer.concat(parts) } : { data: Buffer.concat(parts), error }));
-  });
-}
+const connect = connectSocket;
+const collect = collectSocket;
 
 /** 1 MiB of random bytes, sent `mb` times with the block number stamped in, hashing as it goes. */
 function sendBulk(s: Socket, mb: number): Promise<string> {

@@ -13,7 +13,7 @@ import tls from 'node:tls';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { startSServer, startTcpServer, startTestProxy, stopAll, type SServer, type TestProxy } from '../helpers/servers.js';
+import { startSServer, startTcpServer, startTestProxy, stopAll, type SServer, type TestProxy, connectSocket, collectSocket } from '../helpers/servers.js';
 import { getPki } from '../helpers/pki.js';
 import { clientHelloBody, handshake, records } from '../helpers/tls-bytes.js';
 
@@ -23,24 +23,8 @@ const fdCount = () => readdirSync('/proc/self/fd').length;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function connect(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-    s.once('connect', () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-function collect(s: Socket): Promise<{ data: Buffer; error?: string }> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    let error: string | undefined;
-    s.on('data', (d: Buffer) => parts.push(d));
-    s.on('end', () => s.end());
-    s.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
-    s.on('close', () => resolve(error === undefined ? { data: Buffer.concat(parts) } : { data: Buffer.concat(parts), error }));
-  });
-}
+const connect = connectSocket;
+const collect = collectSocket;
 
 /** GET /index.txt through the proxy with a real TLS client; resolves with the response body's SHA-256. */
 function fetchTls(port: number): Promise<string> {
