@@ -11,7 +11,7 @@ import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { startTcpServer, startEchoServer, startTestProxy, freePort, hasCommand, stopAll, type TcpServer, type TestProxy, connectSocket, collectSocket } from '../helpers/servers.js';
+import { startTcpServer, startEchoServer, startTestProxy, freePort, hasCommand, stopAll, type TcpServer, type TestProxy, connectSocket as connect, collectSocket as collect } from '../helpers/servers.js';
 import { getPki, type Pki } from '../helpers/pki.js';
 import { readFileSync } from 'node:fs';
 
@@ -26,8 +26,6 @@ async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<vo
   }
 }
 
-const connect = connectSocket;
-const collect = collectSocket;
 
 /** 1 MiB of random bytes, sent `mb` times with the block number stamped in, hashing as it goes. */
 function sendBulk(s: Socket, mb: number): Promise<string> {

@@ -13,7 +13,7 @@ import tls from 'node:tls';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { startSServer, startTcpServer, startTestProxy, stopAll, type SServer, type TestProxy, connectSocket, collectSocket } from '../helpers/servers.js';
+import { startSServer, startTcpServer, startTestProxy, stopAll, type SServer, type TestProxy, connectSocket as connect, collectSocket as collect } from '../helpers/servers.js';
 import { getPki } from '../helpers/pki.js';
 import { clientHelloBody, handshake, records } from '../helpers/tls-bytes.js';
 
@@ -23,8 +23,6 @@ const fdCount = () => readdirSync('/proc/self/fd').length;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-const connect = connectSocket;
-const collect = collectSocket;
 
 /** GET /index.txt through the proxy with a real TLS client; resolves with the response body's SHA-256. */
 function fetchTls(port: number): Promise<string> {
