@@ -112,6 +112,8 @@ export interface SessionOptions {
 
 type Mode = 'start' | 'preamble' | 'resync' | 'records' | 'sslv2' | 'dead';
 
+/** Scan queue length at which every candidate below MAX_PLAINTEXT_SCAN has had its 9 bytes (a hello: record + handshake header). */
+const PREAMBLE_GIVE_UP = MAX_PLAINTEXT_SCAN + 8;
 /** Chunks the plaintext/resync scan queue may hold before it is copied into one. */
 const SCAN_COALESCE = 16;
 
@@ -172,6 +174,8 @@ class Direction {
   /** A gap broke the handshake stream; resume at the next record that starts a message. */
   handshakeDesync = false;
 
+  /** Given up as not TLS while looking for a hello: everything after is preamble too. */
+  deadInPreamble = false;
   /** The first bytes of the stream, to say what a non-TLS stream is. */
   head = '';
   ended = false;
@@ -320,6 +324,7 @@ export class TlsSession {
     switch (d.mode) {
       case 'dead':
         d.offset += chunk.length;
+        if (d.deadInPreamble) d.stats.preambleBytes += chunk.length;
         return;
       case 'records':
         this.records(side, d, chunk);
@@ -353,10 +358,16 @@ export class TlsSession {
     }
     const found = d.mode === 'start' ? this.startKind(q) : d.mode === 'preamble' ? this.findHello(q, d) : this.findBoundary(q, d);
     if (found === 'wait') {
-      if (q.length > MAX_PLAINTEXT_SCAN) {
-        if (d.mode === 'resync') this.error(side, d.offset, `no TLS record boundary found in ${q.length} bytes; decoding of this direction stopped`);
+      // A preamble is given up only once every candidate position below MAX_PLAINTEXT_SCAN has had
+      // the bytes it needs, so the outcome is the same however the stream was chunked.
+      if (d.mode === 'resync' ? q.length > MAX_PLAINTEXT_SCAN : q.length >= PREAMBLE_GIVE_UP) {
+        if (d.mode === 'resync') {
+          this.error(side, d.offset, `no TLS record boundary found in ${q.length} bytes; decoding of this direction stopped`);
+        } else {
+          d.stats.preambleBytes += q.length;
+          d.deadInPreamble = true;
+        }
         d.offset += q.length;
-        if (d.mode === 'preamble' || d.mode === 'start') d.stats.preambleBytes += q.length;
         q.clear();
         d.mode = 'dead';
       }
@@ -407,27 +418,35 @@ export class TlsSession {
     return 'preamble';
   }
 
-  /** A plaintext preamble ends where a ClientHello or ServerHello record begins. */
+  /**
+   * A plaintext preamble ends where a ClientHello or ServerHello record begins, at one of the
+   * first MAX_PLAINTEXT_SCAN positions (each needs 9 bytes: record and handshake header).
+   */
   private findHello(q: ByteQueue, d: Direction): 'wait' | [Mode, number] {
-    for (let i = d.scanned; i + 9 <= q.length; i++) {
+    let i = d.scanned;
+    for (; i < MAX_PLAINTEXT_SCAN && i + 9 <= q.length; i++) {
       if (q.at(i) !== CT_HANDSHAKE || q.at(i + 1) !== 3 || q.at(i + 2) > 4) continue;
       const length = (q.at(i + 3) << 8) | q.at(i + 4);
       const msg = q.at(i + 5);
       if (length < 4 || length > MAX_CIPHERTEXT_RECORD || (msg !== 1 && msg !== 2)) continue;
       return ['records', i];
     }
-    d.scanned = Math.max(0, q.length - 8);
+    d.scanned = i;
     return 'wait';
   }
 
-  /** After a gap or mid-stream: a plausible header whose successor is plausible too (or is the end of data). */
+  /**
+   * After a gap or mid-stream: a plausible header whose successor is plausible too (or is the end
+   * of the data so far). Only replay resynchronises (the proxy has neither gaps nor mid-stream
+   * joins), and there the data arrives as the capture's segments.
+   */
   private findBoundary(q: ByteQueue, d: Direction): 'wait' | [Mode, number] {
     for (let i = d.scanned; i + 5 <= q.length; i++) {
       const length = (q.at(i + 3) << 8) | q.at(i + 4);
       if (!plausibleHeader(q.at(i), q.at(i + 1), q.at(i + 2), length)) continue;
       const next = i + 5 + length;
       if (next + 5 > q.length) {
-        // Cannot confirm yet; when the stream has ended, take the candidate as it is.
+        // Cannot confirm yet; a record that ends where the data ends is taken as it is.
         if (d.ended || next === q.length) return ['records', i];
         d.scanned = i;
         return 'wait';
