@@ -38,6 +38,7 @@ let failed = false;
 const results: RunResult[] = [];
 for (const t of targets) {
   let runs = 0;
+  let skipped = 0;
   let ms = 0;
   let failure: RunResult | undefined;
   for (let part = 0; runs < iterations && !failure; part++) {
@@ -45,12 +46,13 @@ for (const t of targets) {
     const s = (seed + part) % 2 ** 31;
     const r = await runTarget(t, { iterations: n, seed: s, ...(values.path ? { path: values.path } : {}) });
     runs += r.runs;
+    skipped += r.skipped ?? 0;
     ms += r.ms;
     if (r.failed) failure = r;
     if (slice < iterations) console.log(`  ${t.name}: ${runs}/${iterations} (${(ms / 1000).toFixed(0)} s)`);
   }
   const rate = ms > 0 ? Math.round((runs / ms) * 1000) : 0;
-  console.log(`${failure ? 'FAIL' : 'ok  '} ${t.name.padEnd(12)} ${String(runs).padStart(9)} cases  ${(ms / 1000).toFixed(1).padStart(7)} s  (${rate}/s)`);
+  console.log(`${failure ? 'FAIL' : 'ok  '} ${t.name.padEnd(12)} ${String(runs).padStart(9)} cases  ${(ms / 1000).toFixed(1).padStart(7)} s  (${rate}/s)${skipped ? `, ${skipped} set aside by a precondition` : ''}`);
   if (failure) {
     failed = true;
     console.log(`     reproduce: npm run fuzz -- --target ${t.name} --iterations 1 --seed ${failure.seed} --path '${failure.path}'`);
