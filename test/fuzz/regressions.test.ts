@@ -53,41 +53,36 @@ test('text output: a finding that quotes the SNI cannot carry terminal escape se
   assert.match(text, /\\x1b\[2Jevil\\x9b31m\.example/);
 });
 
+/** A proxy session fed these pieces from the client, then ended: its result. */
+function clientPieces(pieces: Uint8Array[]): Connection {
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  for (const p of pieces) s.feed(0, p);
+  s.end(0);
+  s.end(1);
+  return s.result();
+}
+
 test('session: a plaintext stream fed one byte at a time is recognised as it is in one chunk (the head was taken from the first chunk only)', () => {
   const bytes = Buffer.from('GET / HTTP/1.1\r\nHost: example\r\n\r\n');
-  const run = (pieces: Uint8Array[]) => {
-    const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
-    for (const p of pieces) s.feed(0, p);
-    s.end(0);
-    s.end(1);
-    return s.result();
-  };
-  const whole = run([bytes]);
+  const whole = clientPieces([bytes]);
   assert.equal(whole.notTls, 'HTTP request (plain HTTP sent to a TLS port?)');
-  assert.deepEqual(run([...bytes].map((b) => Uint8Array.of(b))), whole);
+  assert.deepEqual(clientPieces([...bytes].map((b) => Uint8Array.of(b))), whole);
 });
 
 test('session: a plaintext stream past MAX_PLAINTEXT_SCAN counts the same preamble bytes one byte at a time as in one chunk (chunking fuzz, seed 20261127)', () => {
   // A non-TLS stream of 66,445 bytes: in one chunk every byte was counted as preamble when the
   // scan gave up; one byte at a time it gave up at 65,537 and the rest went uncounted.
   const bytes = Buffer.alloc(66_445, 0);
-  const run = (pieces: Uint8Array[]) => {
-    const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
-    for (const p of pieces) s.feed(0, p);
-    s.end(0);
-    s.end(1);
-    return s.result();
-  };
-  const whole = run([bytes]);
+  const whole = clientPieces([bytes]);
   assert.equal(whole.stats.client.preambleBytes, bytes.length);
   const pieces: Uint8Array[] = [];
   for (let i = 0; i < bytes.length; i += 1) pieces.push(bytes.subarray(i, i + 1));
-  assert.deepEqual(run(pieces), whole);
+  assert.deepEqual(clientPieces(pieces), whole);
   // A hello just past the scanned positions is not found either way.
   const late = Buffer.concat([Buffer.alloc(65_536, 0x41), Buffer.from(record(22, handshake(1, clientHelloBody({}))))]);
-  const lateWhole = run([late]);
+  const lateWhole = clientPieces([late]);
   assert.equal(lateWhole.clientHello, undefined);
-  assert.deepEqual(run([late.subarray(0, 40_000), late.subarray(40_000, 65_540), late.subarray(65_540)]), lateWhole);
+  assert.deepEqual(clientPieces([late.subarray(0, 40_000), late.subarray(40_000, 65_540), late.subarray(65_540)]), lateWhole);
 });
 
 test('replay: a pcapng timestamp beyond what a Date holds is clamped, not a RangeError that stops the file', async () => {
