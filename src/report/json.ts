@@ -4,12 +4,6 @@
 // byte buffer. On a capture of 21,000 handshakes JSON.stringify plus turning its (rope) strings
 // into UTF-8 took longer than decoding the capture; most of each line is code points and
 // certificates, which are interned, frozen objects, so their encoding is made once and copied.
-import type { Connection } from '../tls/model.js';
-
-export function toJsonLine(c: Connection): string {
-  return `${JSON.stringify(c)}\n`;
-}
-
 /** Default size of the buffers handed to the sink. */
 export const JSON_CHUNK_BYTES = 128 * 1024;
 /** Most distinct object keys whose `"key":` bytes are kept (the model has a few hundred). */

@@ -27,7 +27,7 @@ import { FlowTable, type FlowHandler } from '../../src/capture/flows.js';
 import { readCapture } from '../../src/capture/reader.js';
 import { renderConnection } from '../../src/report/text.js';
 import { makeStyle } from '../../src/report/style.js';
-import { toJsonLine } from '../../src/report/json.js';
+import { JsonLineEncoder } from '../../src/report/json.js';
 import { clientHelloBody, ext, handshake, records, serverHelloBody, vec16, vec24, vec8 } from '../helpers/tls-bytes.js';
 import { validateConnection, checkConnection } from '../fuzz/targets.js';
 import { clientAddress, loadTemplate, writeClones } from './pcap-gen.js';
@@ -46,7 +46,11 @@ function errorsMatching(c: Connection, re: RegExp): string[] {
 /** Output of one connection as the CLI prints it, both formats. */
 function outputs(c: Connection): { json: string; text: string } {
   checkConnection(c); // schema-valid, no control characters in text, findings and fingerprints added
-  return { json: toJsonLine(c), text: renderConnection(c, { style: makeStyle(false), verbose: true }) };
+  const chunks: Buffer[] = [];
+  const enc = new JsonLineEncoder((b) => chunks.push(b));
+  enc.line(c);
+  enc.flush();
+  return { json: Buffer.concat(chunks).toString('utf8'), text: renderConnection(c, { style: makeStyle(false), verbose: true }) };
 }
 
 test('a 64 KB ClientHello of 32,000 cipher suites: listed up to MAX_OUTPUT_LIST, reported, output bounded', () => {
