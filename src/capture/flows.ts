@@ -12,9 +12,9 @@ export type { SegmentMeta } from './reassembly.js';
 
 /**
  * Default cap on concurrently tracked connections. A live flow costs about 8 KiB of heap (its
- * decoded hellos, certificates, ladder and stream state; ~23 KiB of RSS with the GC's headroom), so
- * 10,000 keeps a capture of flows that never close near 250 MiB; beyond it the least recently
- * active flow is reported early ('evicted'). `replay --max-flows` raises it.
+ * decoded hellos, certificates, ladder and stream state), 33–41 KiB of peak RSS with the garbage
+ * the GC collects late: 10,000 flows that never close measured 330–410 MiB. Beyond the cap the
+ * least recently active flow is reported early ('evicted'). `replay --max-flows` raises it.
  */
 export const DEFAULT_MAX_FLOWS = 10_000;
 /** Default idle timeout, in seconds of capture time. */

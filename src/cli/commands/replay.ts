@@ -42,7 +42,7 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .option('max-flows', {
           type: 'number',
           default: DEFAULT_MAX_FLOWS,
-          describe: 'most TCP connections tracked at once (about 23 KiB each); beyond it the least recently active is reported early',
+          describe: 'most TCP connections tracked at once (up to about 40 KiB each); beyond it the least recently active is reported early',
         })
         .example('$0 replay captures/apache-mtls-pss-default.pcap', 'the handshake ladder, CertificateRequest and certificates')
         .example('$0 replay --json dump.pcapng > handshakes.jsonl', 'JSON Lines for scripts (jq, diff)')
