@@ -59,6 +59,8 @@ export function matches(c: Connection, f: ConnectionFilter): boolean {
 export interface ReplayOptions {
   /** Most TCP flows tracked at once (DEFAULT_MAX_FLOWS); beyond it the least recently active is reported early. */
   maxFlows?: number;
+  /** Read size (tests use small ones: every read reuses one buffer). */
+  chunkBytes?: number;
 }
 
 /** Decodes one capture file; resolves with what happened, never rejects. */
@@ -120,6 +122,7 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
       {
         ...(cb.progress ? { onProgress: (read: number, total: number) => cb.progress!(file, read, total) } : {}),
         ...(cb.backpressure ? { backpressure: cb.backpressure } : {}),
+        ...(opts.chunkBytes ? { chunkBytes: opts.chunkBytes } : {}),
       },
     );
     result.packets = summary.packets;

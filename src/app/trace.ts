@@ -1,6 +1,7 @@
 // Collects a session's observer taps (whole records, plaintext handshake messages) in the order
 // they happened, for `--trace`. One collector per connection; the report/trace.ts renderer turns
 // it into text once the connection ends.
+import { copyBytes } from '../bytes/queue.js';
 import type { MessageEvent, RecordEvent, SessionObserver } from '../tls/session.js';
 
 export type TraceEvent = ({ kind: 'record' } & RecordEvent) | ({ kind: 'message' } & MessageEvent);
@@ -21,12 +22,13 @@ export class TraceCollector implements SessionObserver {
   // Arrow properties: the session may call the taps detached from this object.
   readonly record = (e: RecordEvent): void => {
     if (this.events.length >= this.max) this.dropped++;
-    else this.events.push({ kind: 'record', ...e });
+    // Copies: the bytes are views of the caller's buffers, which a reader may reuse.
+    else this.events.push({ kind: 'record', ...e, ...(e.body ? { body: copyBytes(e.body) } : {}) });
   };
 
   readonly message = (e: MessageEvent): void => {
     if (this.events.length >= this.max) this.dropped++;
     // The entry object is shared with the session: its summary is filled in by the time we render.
-    else this.events.push({ kind: 'message', ...e });
+    else this.events.push({ kind: 'message', ...e, bytes: copyBytes(e.bytes) });
   };
 }

@@ -1,4 +1,13 @@
 /**
+ * A copy of b[start, end) in memory of its own. Not `b.slice()`: on a Buffer (what pcap-parser
+ * and sockets hand out) slice() is a view, and the bytes would change when the reader reuses
+ * its buffer.
+ */
+export function copyBytes(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  return new Uint8Array(b.subarray(start, end));
+}
+
+/**
  * A FIFO of byte chunks that remembers each chunk's offset in its stream.
  * Handshake messages span records and records span TCP segments; the queue lets
  * us take exactly one message out without copying when it sits in one chunk.
@@ -96,7 +105,7 @@ export class ByteQueue {
     const first = Math.max(this.head, this.chunks.length - this.lent);
     for (let i = first; i < this.chunks.length; i++) {
       const from = i === this.head ? this.headPos : 0;
-      this.chunks[i] = this.chunks[i]!.slice(from);
+      this.chunks[i] = copyBytes(this.chunks[i]!, from);
       this.offsets[i] = this.offsets[i]! + from;
       if (i === this.head) this.headPos = 0;
     }

@@ -1,8 +1,18 @@
 // Classic libpcap files through pcap-parser, wrapped for the gaps listed in
 // /work/shared/LIBRARIES.md §2: it rejects the nanosecond magic, is silent about truncated
 // files, never bounds capturedLength and leaves the file stream open after an error.
-import { createReadStream } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
+//
+// We read the file ourselves, into one buffer reused for every read, and hand pcap-parser the
+// bytes as synchronous 'data' events on a stand-in stream. Two costs go away that way, each
+// larger than all of pcap-parser's own parsing: a fresh read buffer per chunk (its pages are
+// faulted in anew by every read on VMs where that is slow), and pcap-parser's copy of its
+// leftover plus each new chunk into a fresh zero-filled buffer, which RecordAligner avoids by
+// cutting the input at record boundaries. Packet data handed to the sink is a view of the read
+// buffer, valid only during sink.packet() (CapturedPacket.data says so; what outlives the call
+// is copied by reassembly and by the TLS session).
+import { EventEmitter } from 'node:events';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import pcapParser from 'pcap-parser';
 import type { GlobalHeader, PacketHeader, Packet } from 'pcap-parser';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
@@ -13,19 +23,31 @@ const GLOBAL_HEADER_LEN = 24;
 const RECORD_HEADER_LEN = 16;
 
 /**
- * Counts bytes for progress and, for nanosecond files, rewrites the magic to the microsecond one
- * of the same byte order so pcap-parser accepts it; the 'microseconds' it reports are then ns.
+ * Cuts the file's bytes into pieces that end on record boundaries, so pcap-parser never has a
+ * leftover to copy. Whole records inside a read go out as views of it; a record that straddles
+ * two reads is copied once, here. It also rewrites the nanosecond magic to the microsecond one
+ * of the same byte order so pcap-parser accepts it (the 'microseconds' it reports are then ns).
  */
-class MagicShim extends Transform {
+export class RecordAligner {
   private seen = 0;
+  /** The start of a record (or of the global header) that straddles reads, copied. */
+  private pending: Buffer[] = [];
+  private pendingLen = 0;
+  /** Length of the pending piece once its header is known, else -1. */
+  private pieceLen = -1;
+  private headerSeen = false;
+  private little = true;
+  private cap = PCAP_MIN_CAPLEN_CAP;
+  /** Past a record length we will not buffer: bytes go straight through and readPcap's checks stop reading. */
+  private passThrough = false;
+
   constructor(
     private readonly ns: boolean,
-    private readonly onBytes: (n: number) => void,
-    private readonly backpressure: () => Promise<void> | undefined,
-  ) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    private readonly out: (piece: Buffer) => void,
+  ) {}
+
+  /** Takes the next bytes of the file; `chunk` may be reused by the caller once this returns. */
+  write(chunk: Buffer): void {
     if (this.ns && this.seen < 4) {
       // a1b23c4d -> a1b2c3d4 (BE) and 4d3cb2a1 -> d4c3b2a1 (LE): 3c and 4d become c3 and d4.
       for (let i = 0; i < chunk.length && this.seen + i < 4; i++) {
@@ -34,115 +56,218 @@ class MagicShim extends Transform {
       }
     }
     this.seen += chunk.length;
-    this.onBytes(this.seen);
-    // pcap-parser handles the chunk synchronously inside push(); holding back the callback
-    // then holds back the file (pipe backpressure) until the consumer has caught up.
-    this.push(chunk);
-    const wait = this.backpressure();
-    if (wait) wait.then(() => done(), done);
-    else done();
+    if (this.passThrough) this.out(chunk);
+    else this.align(chunk);
+  }
+
+  /** End of file: a truncated last record goes out as it is, for pcap-parser to keep as its leftover. */
+  end(): void {
+    if (this.pendingLen > 0) this.out(Buffer.concat(this.pending, this.pendingLen));
+    this.pending = [];
+    this.pendingLen = 0;
+  }
+
+  private align(chunk: Buffer): void {
+    let pos = 0;
+    if (this.pendingLen > 0) {
+      if (this.pieceLen < 0) {
+        const hdr = this.headerSeen ? RECORD_HEADER_LEN : GLOBAL_HEADER_LEN;
+        pos = this.addPending(chunk, 0, hdr);
+        if (this.pendingLen < hdr) return;
+        const head = Buffer.concat(this.pending, this.pendingLen);
+        this.pending = [head];
+        this.pieceLen = this.pieceLength(head, 0);
+        if (this.pieceLen < 0) return this.giveUp(chunk, pos);
+      }
+      pos = this.addPending(chunk, pos, this.pieceLen);
+      if (this.pendingLen < this.pieceLen) return;
+      this.out(Buffer.concat(this.pending, this.pendingLen));
+      this.pending = [];
+      this.pendingLen = 0;
+      this.pieceLen = -1;
+    }
+    let cut = pos;
+    if (!this.headerSeen && cut + GLOBAL_HEADER_LEN <= chunk.length) cut += this.pieceLength(chunk, cut);
+    if (this.headerSeen) {
+      // The record walk, inlined: it runs once per packet.
+      const cap = this.cap;
+      const len = chunk.length;
+      const le = this.little;
+      while (cut + RECORD_HEADER_LEN <= len) {
+        const c = cut + 8;
+        const caplen = le
+          ? (chunk[c]! | (chunk[c + 1]! << 8) | (chunk[c + 2]! << 16)) + chunk[c + 3]! * 0x1000000
+          : chunk[c]! * 0x1000000 + ((chunk[c + 1]! << 16) | (chunk[c + 2]! << 8) | chunk[c + 3]!);
+        if (caplen > cap) {
+          if (cut > pos) this.out(chunk.subarray(pos, cut));
+          return this.giveUp(chunk, cut);
+        }
+        if (cut + RECORD_HEADER_LEN + caplen > len) {
+          this.pieceLen = RECORD_HEADER_LEN + caplen;
+          break;
+        }
+        cut += RECORD_HEADER_LEN + caplen;
+      }
+    }
+    if (cut > pos) this.out(chunk.subarray(pos, cut));
+    if (cut < chunk.length) this.addPending(chunk, cut, chunk.length);
+  }
+
+  /** Copies chunk bytes from `at` into the pending piece until it holds `upTo` bytes; returns the new position. */
+  private addPending(chunk: Buffer, at: number, upTo: number): number {
+    const take = Math.min(Math.max(0, upTo - this.pendingLen), chunk.length - at);
+    if (take > 0) {
+      this.pending.push(Buffer.from(chunk.subarray(at, at + take)));
+      this.pendingLen += take;
+    }
+    return at + take;
+  }
+
+  /** Length of the piece whose header starts at `at` (the global header, or a record), or -1 for a record we will not buffer. */
+  private pieceLength(b: Buffer, at: number): number {
+    if (!this.headerSeen) {
+      this.headerSeen = true;
+      this.little = b[at] === 0xd4; // the magic, already rewritten to its microsecond form
+      this.cap = Math.max(this.little ? b.readUInt32LE(at + 16) : b.readUInt32BE(at + 16), PCAP_MIN_CAPLEN_CAP);
+      return GLOBAL_HEADER_LEN;
+    }
+    const caplen = this.little ? b.readUInt32LE(at + 8) : b.readUInt32BE(at + 8);
+    return caplen > this.cap ? -1 : RECORD_HEADER_LEN + caplen;
+  }
+
+  private giveUp(chunk: Buffer, at: number): void {
+    this.passThrough = true;
+    if (this.pendingLen > 0) this.out(Buffer.concat(this.pending, this.pendingLen));
+    this.pending = [];
+    this.pendingLen = 0;
+    if (at < chunk.length) this.out(chunk.subarray(at));
   }
 }
 
-export function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatResult> {
-  return new Promise<FormatResult>((resolve, reject) => {
-    const file = createReadStream(ctx.path, { highWaterMark: ctx.highWaterMark });
-    let bytesRead = 0;
-    const shim = new MagicShim(
-      ns,
-      (n) => {
-        bytesRead = n;
-        ctx.onBytes(n);
-      },
-      ctx.backpressure,
-    );
-    file.pipe(shim);
-    const parser = pcapParser.parse(shim);
+/** What pcap-parser needs of a Readable: 'data'/'end'/'error' events, pause() and resume(). */
+class SyncFeed extends EventEmitter {
+  pause(): void {}
+  resume(): void {}
+}
 
-    let settled = false;
-    let header: GlobalHeader | null = null;
-    let cap = PCAP_MIN_CAPLEN_CAP;
-    let linkType = 0;
-    let packets = 0;
-    let offset = GLOBAL_HEADER_LEN; // file offset of the next record header
-    let pendingHeader = false;
-    const nsecFactor = ns ? 1 : 1000;
+export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatResult> {
+  let fh: FileHandle;
+  try {
+    fh = await open(ctx.path, 'r');
+  } catch (e) {
+    throw new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`);
+  }
+  const feed = new SyncFeed();
+  const parser = pcapParser.parse(feed as unknown as Readable);
+  let failure: unknown;
+  let settled = false;
+  let header: GlobalHeader | null = null;
+  let cap = PCAP_MIN_CAPLEN_CAP;
+  let linkType = 0;
+  let packets = 0;
+  let bytesRead = 0;
+  let offset = GLOBAL_HEADER_LEN; // file offset of the next record header
+  let pendingHeader = false;
+  const nsecFactor = ns ? 1 : 1000;
+  const finish = (err?: unknown): void => {
+    if (settled) return;
+    settled = true;
+    parser.errored = true;
+    failure = err;
+  };
 
-    const stop = (): void => {
-      parser.errored = true;
-      file.unpipe(shim);
-      file.destroy();
-      shim.destroy();
-    };
-    const finish = (err?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      stop();
-      if (err !== undefined) reject(err);
-      else resolve({ packets, bytes: bytesRead });
-    };
-
-    file.on('error', (e) => finish(new CaptureError(`${ctx.path}: read error: ${e.message}`)));
-    parser.on('error', (e: Error) => {
-      // Only the header checks of pcap-parser raise errors (magic, version); the stream's own
-      // errors are handled on `file` above.
-      finish(new CaptureError(`${ctx.path}: ${e.message}`));
-    });
-    parser.on('globalHeader', (h: GlobalHeader) => {
-      header = h;
-      // draft-ietf-opsawg-pcap §4: the link type is the low 16 bits; the high bits carry FCS info.
-      linkType = h.linkLayerType & 0xffff;
-      cap = Math.max(h.snapshotLength, PCAP_MIN_CAPLEN_CAP);
-      // pcap-parser's version test is `major != 2 && minor != 4`, so 2.3 etc. slip through.
-      if (h.majorVersion !== 2 || h.minorVersion !== 4) {
-        ctx.sink.warning(`${ctx.path}: unusual pcap version ${h.majorVersion}.${h.minorVersion} (expected 2.4); reading anyway`);
-      }
-      ctx.onLinkType(linkType);
-    });
-    parser.on('packetHeader', (h: PacketHeader) => {
-      if (settled) return;
-      pendingHeader = true;
-      if (h.capturedLength > cap) {
-        const left = Math.max(0, ctx.fileSize - offset);
-        ctx.sink.warning(
-          `${ctx.path}: corrupt record header for packet ${packets + 1} at offset ${offset}: ` +
-            `captured length ${h.capturedLength} exceeds ${cap}; stopped reading (${left} bytes not read)`,
-        );
-        finish();
-      }
-    });
-    parser.on('packet', (pkt: Packet) => {
-      if (settled) return;
-      pendingHeader = false;
-      const h = pkt.header;
-      packets++;
-      offset += RECORD_HEADER_LEN + h.capturedLength;
-      const p: CapturedPacket = {
-        index: packets,
-        sec: h.timestampSeconds,
-        nsec: h.timestampMicroseconds * nsecFactor,
-        linkType,
-        caplen: h.capturedLength,
-        origLen: h.originalLength,
-        data: pkt.data,
-      };
-      try {
-        ctx.sink.packet(p);
-      } catch (e) {
-        finish(e);
-      }
-    });
-    parser.on('end', () => {
-      if (settled) return;
-      if (header === null) {
-        finish(new CaptureError(`${ctx.path}: truncated pcap global header (${bytesRead} of ${GLOBAL_HEADER_LEN} bytes)`));
-        return;
-      }
-      const left = parser.buffer ? parser.buffer.length + (pendingHeader ? RECORD_HEADER_LEN : 0) : 0;
-      if (left > 0) {
-        ctx.sink.warning(`${ctx.path}: capture truncated after ${packets} packets (${left} bytes left over)`);
-      }
-      finish();
-    });
+  parser.on('error', (e: Error) => {
+    // Only the header checks of pcap-parser raise errors (magic, version).
+    finish(new CaptureError(`${ctx.path}: ${e.message}`));
   });
+  parser.on('globalHeader', (h: GlobalHeader) => {
+    header = h;
+    // draft-ietf-opsawg-pcap §4: the link type is the low 16 bits; the high bits carry FCS info.
+    linkType = h.linkLayerType & 0xffff;
+    cap = Math.max(h.snapshotLength, PCAP_MIN_CAPLEN_CAP);
+    // pcap-parser's version test is `major != 2 && minor != 4`, so 2.3 etc. slip through.
+    if (h.majorVersion !== 2 || h.minorVersion !== 4) {
+      ctx.sink.warning(`${ctx.path}: unusual pcap version ${h.majorVersion}.${h.minorVersion} (expected 2.4); reading anyway`);
+    }
+    ctx.onLinkType(linkType);
+  });
+  parser.on('packetHeader', (h: PacketHeader) => {
+    if (settled) return;
+    pendingHeader = true;
+    if (h.capturedLength > cap) {
+      const left = Math.max(0, ctx.fileSize - offset);
+      ctx.sink.warning(
+        `${ctx.path}: corrupt record header for packet ${packets + 1} at offset ${offset}: ` +
+          `captured length ${h.capturedLength} exceeds ${cap}; stopped reading (${left} bytes not read)`,
+      );
+      finish();
+    }
+  });
+  parser.on('packet', (pkt: Packet) => {
+    if (settled) return;
+    pendingHeader = false;
+    const h = pkt.header;
+    packets++;
+    offset += RECORD_HEADER_LEN + h.capturedLength;
+    const p: CapturedPacket = {
+      index: packets,
+      sec: h.timestampSeconds,
+      nsec: h.timestampMicroseconds * nsecFactor,
+      linkType,
+      caplen: h.capturedLength,
+      origLen: h.originalLength,
+      data: pkt.data,
+    };
+    try {
+      ctx.sink.packet(p);
+    } catch (e) {
+      finish(e);
+    }
+  });
+  parser.on('end', () => {
+    if (settled) return;
+    if (header === null) {
+      finish(new CaptureError(`${ctx.path}: truncated pcap global header (${bytesRead} of ${GLOBAL_HEADER_LEN} bytes)`));
+      return;
+    }
+    const left = parser.buffer ? parser.buffer.length + (pendingHeader ? RECORD_HEADER_LEN : 0) : 0;
+    if (left > 0) {
+      ctx.sink.warning(`${ctx.path}: capture truncated after ${packets} packets (${left} bytes left over)`);
+    }
+    finish();
+  });
+
+  const aligner = new RecordAligner(ns, (piece) => {
+    if (settled) return;
+    // With nothing left over pcap-parser takes the piece as its buffer instead of copying it.
+    if (parser.buffer !== null && parser.buffer.length === 0) parser.buffer = null;
+    feed.emit('data', piece);
+  });
+  const buf = Buffer.allocUnsafeSlow(ctx.highWaterMark);
+  try {
+    while (!settled) {
+      let n: number;
+      try {
+        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
+      } catch (e) {
+        finish(new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`));
+        break;
+      }
+      if (n === 0) break;
+      bytesRead += n;
+      ctx.onBytes(bytesRead);
+      aligner.write(buf.subarray(0, n));
+      // Hold the next read until the consumer's output has drained.
+      const wait = ctx.backpressure();
+      if (wait) await wait;
+    }
+    if (!settled) {
+      aligner.end();
+      feed.emit('end');
+    }
+  } finally {
+    await fh.close();
+  }
+  if (failure !== undefined) throw failure;
+  return { packets, bytes: bytesRead };
 }

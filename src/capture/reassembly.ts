@@ -2,6 +2,7 @@
 // §3.10.7.4). Overlaps keep the first copy of each byte, as Wireshark does by default
 // (tcp.reassemble_out_of_order with its "first seen wins" rule); out-of-order data is buffered up to
 // a byte cap, and a hole that cannot be filled becomes an explicit gap() so the consumer knows.
+import { copyBytes } from '../bytes/queue.js';
 
 /** Default cap on out-of-order bytes buffered per direction before a hole is declared a gap. */
 export const DEFAULT_MAX_BUFFERED_PER_DIRECTION = 4 * 1024 * 1024;
@@ -194,7 +195,7 @@ export class DirectionReassembler {
     const add = (a: number, z: number): void => {
       if (a < dataEnd) {
         const s = Math.min(z, dataEnd);
-        const copy = data.slice(a - off, s - off);
+        const copy = copyBytes(data, a - off, s - off);
         fresh.push({ off: a, len: s - a, data: copy, meta });
         this.bufferedData += copy.length;
         this.counters.bufferedBytes += copy.length;

@@ -43,7 +43,8 @@ export async function write(stream: NodeJS.WritableStream, text: string): Promis
 export class Batch {
   private readonly enc: JsonLineEncoder;
   constructor(stream: NodeJS.WritableStream, chunkBytes?: number) {
-    this.enc = new JsonLineEncoder((chunk) => stream.write(chunk), chunkBytes);
+    // The stream calls back once a chunk is written out; its buffer is then reused.
+    this.enc = new JsonLineEncoder((chunk) => stream.write(chunk, () => this.enc.recycle(chunk)), chunkBytes);
   }
 
   write(text: string): void {

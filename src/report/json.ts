@@ -20,9 +20,14 @@ const LONG_STRING = 24;
 /** Anything but printable ASCII without `"` and `\`. */
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 
+/** Most spare chunk buffers kept for reuse. */
+const MAX_SPARE_CHUNKS = 4;
+
 /**
  * Encodes values as JSON Lines into chunks of about `chunkBytes`, handed to `sink` when full and
- * on flush(). A chunk may end inside a line; chunks are never reused after they are handed on.
+ * on flush(). A chunk may end inside a line. A chunk is never written to again unless the sink
+ * gives it back through recycle() once it is done with it: a fresh buffer per chunk costs a page
+ * fault per 4 KiB of output on VMs where faults are slow (40,000 on 165 MB of JSON).
  */
 export class JsonLineEncoder {
   private buf: Buffer;
@@ -31,6 +36,7 @@ export class JsonLineEncoder {
   private flushes = 0;
   private readonly keys = new Map<string, Buffer>();
   private readonly frozen = new WeakMap<object, Buffer>();
+  private readonly spare: Buffer[] = [];
 
   constructor(
     private readonly sink: (chunk: Buffer) => void,
@@ -56,10 +62,18 @@ export class JsonLineEncoder {
       this.sink(Buffer.from(this.buf.subarray(0, this.pos)));
     } else {
       this.sink(this.buf.subarray(0, this.pos));
-      this.buf = Buffer.allocUnsafeSlow(this.chunkBytes);
+      this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
     }
     this.pos = 0;
     this.flushes++;
+  }
+
+  /** Gives back a chunk the sink received and no longer needs; it may be written to again. */
+  recycle(chunk: Buffer): void {
+    const whole = chunk.buffer;
+    if (whole.byteLength !== this.chunkBytes || chunk.byteOffset !== 0 || this.spare.length >= MAX_SPARE_CHUNKS) return;
+    if (this.spare.some((b) => b.buffer === whole) || this.buf.buffer === whole) return;
+    this.spare.push(Buffer.from(whole));
   }
 
   private room(n: number): void {

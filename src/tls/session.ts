@@ -5,7 +5,7 @@
 // length without copying them. Feeding one byte at a time gives the same result as
 // one chunk (checked by property tests).
 import { ByteReader } from '../bytes/reader.js';
-import { ByteQueue } from '../bytes/queue.js';
+import { ByteQueue, copyBytes } from '../bytes/queue.js';
 import { LimitExceeded, describeError } from '../bytes/errors.js';
 import {
   MAX_CIPHERTEXT_RECORD,
@@ -254,7 +254,7 @@ export class TlsSession {
     d.handshake.own();
     d.scan.own();
     if (d.body) {
-      for (let i = d.bodyOwned; i < d.body.length; i++) d.body[i] = d.body[i]!.slice();
+      for (let i = d.bodyOwned; i < d.body.length; i++) d.body[i] = copyBytes(d.body[i]!);
       d.bodyOwned = d.body.length;
     }
   }

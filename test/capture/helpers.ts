@@ -49,7 +49,7 @@ export async function readAll(path: string, chunkBytes?: number): Promise<ReadRe
   const warnings: string[] = [];
   const summary = await readCapture(
     path,
-    { packet: (p) => packets.push({ ...p, data: p.data.slice() }), warning: (m) => warnings.push(m) },
+    { packet: (p) => packets.push({ ...p, data: new Uint8Array(p.data) }), warning: (m) => warnings.push(m) },
     chunkBytes ? { chunkBytes } : {},
   );
   return { packets, warnings, summary };

@@ -96,7 +96,7 @@ function namesOf(der: Uint8Array): Uint8Array[] {
     const issuer = readTlv(r);
     readTlv(r); // validity
     const subject = readTlv(r);
-    return [issuer.raw.slice(), subject.raw.slice()];
+    return [new Uint8Array(issuer.raw), new Uint8Array(subject.raw)];
   } catch {
     return [];
   }
@@ -123,7 +123,7 @@ async function build(): Promise<Corpus> {
     const bytes = new Uint8Array(readFileSync(file));
     (name.endsWith('.pcapng') ? c.pcapng : c.pcap).push({ name, bytes });
     const packets: CapturedPacket[] = [];
-    await readCapture(file, { packet: (p) => packets.push({ ...p, data: p.data.slice() }), warning: () => {} });
+    await readCapture(file, { packet: (p) => packets.push({ ...p, data: new Uint8Array(p.data) }), warning: () => {} });
     c.packets.push({ name, packets });
 
     const streams = await captureStreams(file);
@@ -139,17 +139,17 @@ async function build(): Promise<Corpus> {
         observer: {
           message(e) {
             const type = e.record === 'sslv2' ? -1 : e.type.code;
-            const body = e.record === 'sslv2' ? e.bytes.slice() : e.bytes.slice(4);
+            const body = new Uint8Array(e.record === 'sslv2' ? e.bytes : e.bytes.subarray(4));
             if (!once(body)) return;
             c.messages.push({ name: `${name}#${i + 1}@${e.offset}`, type, body });
             if (type === 1 || type === 2) {
               const block = extensionBlock(type, body);
-              if (block && once(block)) c.extensions.push({ kind: type === 1 ? 'client_hello' : 'server_hello', block: block.slice() });
+              if (block && once(block)) c.extensions.push({ kind: type === 1 ? 'client_hello' : 'server_hello', block: new Uint8Array(block) });
             }
             if (type === 11) {
               for (const der of certificatesOf(body)) {
                 if (!once(der)) continue;
-                c.certificates.push(der.slice());
+                c.certificates.push(new Uint8Array(der));
                 for (const n of namesOf(der)) if (once(n)) c.names.push(n);
               }
             }

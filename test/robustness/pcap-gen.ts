@@ -15,7 +15,7 @@ export interface Template {
 /** The packets of the first TCP connection in a capture, with where their IP and TCP headers sit. */
 export async function loadTemplate(path: string): Promise<Template> {
   const raw: CapturedPacket[] = [];
-  await readCapture(path, { packet: (p) => raw.push({ ...p, data: p.data.slice() }), warning: () => {} });
+  await readCapture(path, { packet: (p) => raw.push({ ...p, data: new Uint8Array(p.data) }), warning: () => {} });
   const t0 = raw[0]!.sec + raw[0]!.nsec / 1e9;
   const ip = newIpInfo();
   const tcp = newTcpInfo();
