@@ -29,14 +29,27 @@ export interface FindingOptions {
   fix?: RuleFix | null;
 }
 
+/** What most rules return: nothing, shared (the rules run on every connection). */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+/** renderFix per fix object: the catalogue's fixes are constants. */
+const fixText = new WeakMap<RuleFix, string>();
+/** The rule's references, frozen once per rule: every finding of it shares them. */
+const frozenRefs = new WeakMap<Rule, readonly string[]>();
+
 export function finding(rule: Rule, detail: string, opts: FindingOptions = {}): Finding {
   const f: Finding = { id: rule.id, severity: opts.severity ?? rule.severity, title: rule.title, detail };
   const fix = opts.fix === undefined ? rule.fix : opts.fix;
   if (fix) {
-    const text = renderFix(fix);
+    let text = fixText.get(fix);
+    if (text === undefined) fixText.set(fix, (text = renderFix(fix)));
     if (text) f.fix = text;
   }
-  if (rule.refs.length) f.refs = [...rule.refs];
+  if (rule.refs.length) {
+    let refs = frozenRefs.get(rule);
+    if (refs === undefined) frozenRefs.set(rule, (refs = Object.freeze([...rule.refs])));
+    f.refs = refs;
+  }
   return f;
 }
 
@@ -78,9 +91,13 @@ export function isTls13Code(code: number): boolean {
 
 /** The ServerHello that settled the connection (not a HelloRetryRequest). */
 export function finalServerHello(c: Connection): ServerHello | undefined {
-  const all = [c.serverHello, ...(c.additionalServerHellos ?? [])].filter((h): h is ServerHello => h !== undefined);
-  return all.filter((h) => !h.helloRetryRequest).at(-1);
+  // The last ServerHello that is not a HelloRetryRequest; a loop, as most rules ask for it.
+  let last = c.serverHello !== undefined && !c.serverHello.helloRetryRequest ? c.serverHello : undefined;
+  for (const h of c.additionalServerHellos ?? NO_HELLOS) if (h !== undefined && !h.helloRetryRequest) last = h;
+  return last;
 }
+
+const NO_HELLOS: readonly never[] = Object.freeze([]);
 
 export function allClientHellos(c: Connection): ClientHello[] {
   return [c.clientHello, ...(c.additionalClientHellos ?? [])].filter((h): h is ClientHello => h !== undefined);
@@ -139,8 +156,20 @@ export const DEFAULT_TLS12_SIGALGS = [0x0201, 0x0202, 0x0203];
 
 /** RFC 4514 strings compared without case and spacing differences. */
 export function sameDn(a: string, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/\s*([,=+])\s*/g, '$1').trim();
-  return norm(a) === norm(b);
+  return a === b || normDn(a) === normDn(b);
+}
+
+/** normDn per name: chains repeat the same few names on every connection. */
+const normalized = new Map<string, string>();
+
+function normDn(s: string): string {
+  let n = normalized.get(s);
+  if (n === undefined) {
+    n = s.toLowerCase().replace(/\s*([,=+])\s*/g, '$1').trim();
+    if (normalized.size >= 4096) normalized.clear();
+    normalized.set(s, n);
+  }
+  return n;
 }
 
 export type Validity = 'expired' | 'not-yet-valid';

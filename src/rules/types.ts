@@ -47,5 +47,5 @@ export interface Rule {
   /** RFC sections (and other primary sources), e.g. "RFC 5246 §7.4.4". */
   refs: readonly string[];
   /** Pure: the findings this rule raises on one connection (usually zero or one). */
-  check(c: Connection, ctx: RuleContext): Finding[];
+  check(c: Connection, ctx: RuleContext): readonly Finding[];
 }

@@ -233,7 +233,7 @@ export interface Finding {
   title: string;
   detail: string;
   fix?: string;
-  refs?: string[];
+  refs?: readonly string[];
 }
 
 export interface Connection {

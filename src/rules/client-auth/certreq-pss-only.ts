@@ -1,7 +1,7 @@
 // TLS 1.2 CertificateRequest whose only RSA schemes are RSA-PSS (RFC 8446 §4.2.3 schemes used in
 // TLS 1.2): a client key that can do only RSASSA-PKCS1-v1_5 has nothing it may sign with.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, firstFatal, alertName, isRsaPkcs1, isRsaPss, names } from '../helpers.js';
+import { finding, firstFatal, alertName, isRsaPkcs1, isRsaPss, names, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { PSS_FIX } from './pss-fix.js';
 
@@ -10,9 +10,9 @@ export function pssOnly(codes: readonly number[]): boolean {
   return codes.some(isRsaPss) && !codes.some(isRsaPkcs1);
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const list = c.certificateRequest?.signatureAlgorithms;
-  if (!list || !pssOnly(list.map((s) => s.code))) return [];
+  if (!list || !pssOnly(list.map((s) => s.code))) return NO_FINDINGS;
   const pss = list.filter((s) => isRsaPss(s.code));
   const lines = [
     `CertificateRequest signature_algorithms: ${names(list)}`,

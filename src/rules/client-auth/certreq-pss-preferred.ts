@@ -2,7 +2,7 @@
 // OpenSSL ≥ 1.1.1 default. RFC 5246 §7.4.4 makes the list an order of preference, so clients
 // (browsers, NSS, OpenSSL) pick RSA-PSS; a token without PSS then fails at signing time.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, isRsaPkcs1, isRsaPss, names, ordinal } from '../helpers.js';
+import { finding, isRsaPkcs1, isRsaPss, names, ordinal, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { pssOnly } from './certreq-pss-only.js';
 import { PSS_FIX } from './pss-fix.js';
@@ -15,13 +15,13 @@ export function pssBeforePkcs1(codes: readonly number[]): { pss: number; pkcs1: 
   return { pss, pkcs1 };
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const list = c.certificateRequest?.signatureAlgorithms;
-  if (!list) return [];
+  if (!list) return NO_FINDINGS;
   const codes = list.map((s) => s.code);
-  if (pssOnly(codes)) return [];
+  if (pssOnly(codes)) return NO_FINDINGS;
   const at = pssBeforePkcs1(codes);
-  if (!at) return [];
+  if (!at) return NO_FINDINGS;
   const lines = [
     `CertificateRequest signature_algorithms: ${names(list)}`,
     `${list[at.pss]!.name} (${ordinal(at.pss + 1)}) comes before the first PKCS#1 scheme, ${list[at.pkcs1]!.name} (${ordinal(at.pkcs1 + 1)}).`,

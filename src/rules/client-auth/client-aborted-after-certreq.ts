@@ -1,26 +1,26 @@
 // The client gave up after the server's CertificateRequest instead of answering it.
 import type { Connection, Finding } from '../../tls/model.js';
-import { alertContext, alertName, fatalAlerts, finding, ladderIndexOf } from '../helpers.js';
+import { alertContext, alertName, fatalAlerts, finding, ladderIndexOf, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** Alerts by which a client says it rejects the server's certificate or key exchange: a different story (fatal-alert explains it). */
 const ABOUT_SERVER_CERT = new Set([42, 43, 44, 45, 46, 48, 51, 47]);
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const cr = c.certificateRequest;
-  if (!cr || c.clientCertificates !== undefined) return [];
+  if (!cr || c.clientCertificates !== undefined) return NO_FINDINGS;
   const crAt = ladderIndexOf(c, 'server', 'certificate_request');
-  if (crAt < 0) return [];
+  if (crAt < 0) return NO_FINDINGS;
   const after = c.messages.slice(crAt + 1);
   // The client went on (ClientKeyExchange without Certificate is an SSL 3.0-style "no certificate").
-  if (after.some((m) => m.from === 'client' && m.record !== 'alert')) return [];
+  if (after.some((m) => m.from === 'client' && m.record !== 'alert')) return NO_FINDINGS;
   const fatals = fatalAlerts(c);
   const first = fatals[0];
-  if (first && first.from === 'server') return [];
-  if (c.gaps && c.gaps.client > 0) return [];
+  if (first && first.from === 'server') return NO_FINDINGS;
+  if (c.gaps && c.gaps.client > 0) return NO_FINDINGS;
   const clientAlert = after.find((m) => m.from === 'client' && m.record === 'alert');
   if (first && first.from === 'client') {
-    if (first.description && ABOUT_SERVER_CERT.has(first.description.code)) return [];
+    if (first.description && ABOUT_SERVER_CERT.has(first.description.code)) return NO_FINDINGS;
     return [
       finding(
         rule,
@@ -30,7 +30,7 @@ function check(c: Connection): Finding[] {
       ),
     ];
   }
-  if (clientAlert) return []; // an encrypted or warning-level alert: not enough to say
+  if (clientAlert) return NO_FINDINGS; // an encrypted or warning-level alert: not enough to say
   return [
     finding(
       rule,

@@ -1,13 +1,13 @@
 // RFC 5280 §4.2.1.12: when extendedKeyUsage is present, the certificate may only be used for the
 // listed purposes; TLS client authentication needs id-kp-clientAuth (or anyExtendedKeyUsage).
 import type { Connection, Finding } from '../../tls/model.js';
-import { alertName, finding, firstFatal } from '../helpers.js';
+import { alertName, finding, firstFatal, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const leaf = c.clientCertificates?.[0];
   const eku = leaf?.extKeyUsage;
-  if (!leaf || !eku || eku.includes('clientAuth') || eku.includes('anyExtendedKeyUsage')) return [];
+  if (!leaf || !eku || eku.includes('clientAuth') || eku.includes('anyExtendedKeyUsage')) return NO_FINDINGS;
   const lines = [`The client certificate ${leaf.subject} has extendedKeyUsage ${eku.join(', ') || '(empty)'}, without clientAuth.`];
   const fatal = firstFatal(c);
   if (fatal?.from === 'server') lines.push(`The server then sent fatal ${alertName(fatal)}.`);

@@ -1,9 +1,9 @@
 // Client certificate outside its validity period at the time of the handshake (RFC 5280 §4.1.2.5).
 import type { Connection, Finding } from '../../tls/model.js';
-import { alertName, finding, firstFatal, validityAt } from '../helpers.js';
+import { alertName, finding, firstFatal, validityAt, NO_FINDINGS } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
 
-function check(c: Connection, ctx: RuleContext): Finding[] {
+function check(c: Connection, ctx: RuleContext): readonly Finding[] {
   const chain = c.clientCertificates ?? [];
   const out: string[] = [];
   chain.forEach((cert, i) => {
@@ -17,7 +17,7 @@ function check(c: Connection, ctx: RuleContext): Finding[] {
         : `${what} ${cert.subject} is not valid until ${cert.notBefore} (valid ${cert.notBefore} → ${cert.notAfter}); handshake at ${ctx.now.toISOString()}.`,
     );
   });
-  if (out.length === 0) return [];
+  if (out.length === 0) return NO_FINDINGS;
   const fatal = firstFatal(c);
   if (fatal?.from === 'server') out.push(`The server then sent fatal ${alertName(fatal)}.`);
   return [finding(rule, out.join('\n'))];

@@ -1,15 +1,15 @@
 // CertificateRequest.certificate_authorities names the CAs the server accepts; a client certificate
 // chain that touches none of them will not verify there (RFC 5246 §7.4.4).
 import type { Connection, Finding } from '../../tls/model.js';
-import { alertName, finding, firstFatal, sameDn } from '../helpers.js';
+import { alertName, finding, firstFatal, sameDn, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const cas = c.certificateRequest?.certificateAuthorities;
   const chain = c.clientCertificates;
-  if (!cas || cas.length === 0 || !chain || chain.length === 0) return [];
+  if (!cas || cas.length === 0 || !chain || chain.length === 0) return NO_FINDINGS;
   const listed = (dn: string) => cas.some((ca) => sameDn(ca, dn));
-  if (chain.some((cert) => listed(cert.issuer) || listed(cert.subject))) return [];
+  if (chain.some((cert) => listed(cert.issuer) || listed(cert.subject))) return NO_FINDINGS;
   const leaf = chain[0]!;
   const lines = [
     `The client's certificate ${leaf.subject} was issued by ${leaf.issuer}` +

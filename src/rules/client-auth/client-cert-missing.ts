@@ -1,11 +1,11 @@
 // CertificateRequest answered by an empty Certificate message (RFC 5246 §7.4.6).
 import type { Connection, Finding } from '../../tls/model.js';
-import { alertContext, alertName, fatalAlerts, finding, isRsaPkcs1, isRsaPss, names } from '../helpers.js';
+import { alertContext, alertName, fatalAlerts, finding, isRsaPkcs1, isRsaPss, names, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const cr = c.certificateRequest;
-  if (!cr || !c.clientCertificates || c.clientCertificates.length !== 0) return [];
+  if (!cr || !c.clientCertificates || c.clientCertificates.length !== 0) return NO_FINDINGS;
   const lines = [
     'The server sent a CertificateRequest and the client answered with an empty Certificate message (no certificate).',
     `CertificateRequest: certificate_types ${names(cr.certificateTypes)}` +

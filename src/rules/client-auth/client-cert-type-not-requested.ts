@@ -1,7 +1,7 @@
 // The client certificate's key type must fit one of CertificateRequest.certificate_types
 // (RFC 5246 §7.4.4 and §7.4.6; RFC 8422 §5.5 for ecdsa_sign, which also covers Ed25519/Ed448).
 import type { Connection, Finding } from '../../tls/model.js';
-import { certLabel, finding, names } from '../helpers.js';
+import { certLabel, finding, names, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** Which certificate_types accept a key algorithm (CertInfo.publicKey.algorithm). */
@@ -14,13 +14,13 @@ const TYPES_FOR_KEY: Record<string, number[]> = {
   ed448: [64],
 };
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const cr = c.certificateRequest;
   const leaf = c.clientCertificates?.[0];
-  if (!cr || !leaf || leaf.error || cr.certificateTypes.length === 0) return [];
+  if (!cr || !leaf || leaf.error || cr.certificateTypes.length === 0) return NO_FINDINGS;
   const fits = TYPES_FOR_KEY[leaf.publicKey.algorithm];
-  if (!fits) return []; // GOST and others: not judged
-  if (cr.certificateTypes.some((t) => fits.includes(t.code))) return [];
+  if (!fits) return NO_FINDINGS; // GOST and others: not judged
+  if (cr.certificateTypes.some((t) => fits.includes(t.code))) return NO_FINDINGS;
   return [
     finding(
       rule,

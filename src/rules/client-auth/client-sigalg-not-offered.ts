@@ -1,12 +1,12 @@
 // The client's CertificateVerify scheme must be one the CertificateRequest listed (RFC 5246 §7.4.8).
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, names } from '../helpers.js';
+import { finding, names, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const list = c.certificateRequest?.signatureAlgorithms;
   const alg = c.certificateVerify?.signatureAlgorithm;
-  if (!list || !alg || list.some((s) => s.code === alg.code)) return [];
+  if (!list || !alg || list.some((s) => s.code === alg.code)) return NO_FINDINGS;
   return [
     finding(
       rule,

@@ -1,14 +1,14 @@
 // The client's CertificateVerify used RSA-PSS with an ordinary RSA key: fine here, but it shows the
 // server lets RSA-PSS win, which is what breaks PKCS#1-only smartcard clients.
 import type { Connection, Finding } from '../../tls/model.js';
-import { certLabel, finding, isRsaPssRsae } from '../helpers.js';
+import { certLabel, finding, isRsaPssRsae, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 import { PSS_FIX } from './pss-fix.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const alg = c.certificateVerify?.signatureAlgorithm;
   const leaf = c.clientCertificates?.[0];
-  if (!alg || !leaf || !isRsaPssRsae(alg.code) || leaf.publicKey.algorithm !== 'rsa') return [];
+  if (!alg || !leaf || !isRsaPssRsae(alg.code) || leaf.publicKey.algorithm !== 'rsa') return NO_FINDINGS;
   return [
     finding(
       rule,

@@ -1,12 +1,12 @@
 // TLS-level compression (RFC 3749) leaks secrets through ciphertext length (CRIME); RFC 8446 and
 // RFC 9325 §3.3 forbid it.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finalServerHello, finding } from '../helpers.js';
+import { finalServerHello, finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = finalServerHello(c);
-  if (!sh || sh.sslv2 || sh.compressionMethod.code === 0) return [];
+  if (!sh || sh.sslv2 || sh.compressionMethod.code === 0) return NO_FINDINGS;
   return [
     finding(
       rule,

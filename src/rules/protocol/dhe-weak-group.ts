@@ -1,11 +1,11 @@
 // Finite-field DHE with a prime below 2048 bits (Logjam; RFC 9325 §4.1, RFC 7919).
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding } from '../helpers.js';
+import { finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const ske = c.serverKeyExchange;
-  if (!ske || ske.dhPrimeBits === undefined || ske.dhPrimeBits >= 2048) return [];
+  if (!ske || ske.dhPrimeBits === undefined || ske.dhPrimeBits >= 2048) return NO_FINDINGS;
   return [
     finding(
       rule,

@@ -102,7 +102,7 @@ export function explainAlert(c: Connection, a: Alert): string {
   return meaning ? `${head}\n${meaning(a.from, ctx.stage, c)}` : head;
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   return fatalAlerts(c).map((a) => finding(rule, explainAlert(c, a)));
 }
 

@@ -3,7 +3,7 @@
 import type { ClientHello, Connection, Finding } from '../../tls/model.js';
 import { CIPHER_SUITE_INFO } from '../../tls/registry/cipher-suites.js';
 import { isGrease16 } from '../../tls/registry/registry.js';
-import { alertContext, alertName, allClientHellos, fatalAlerts, finding, isRsaPkcs1, isRsaPss, isTls13Code, keyTypesFor } from '../helpers.js';
+import { alertContext, alertName, allClientHellos, fatalAlerts, finding, isRsaPkcs1, isRsaPss, isTls13Code, keyTypesFor, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const SCSVS = new Set([0x00ff, 0x5600]);
@@ -62,12 +62,12 @@ export function helloCauses(ch: ClientHello): string[] {
   return causes;
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const hellos = allClientHellos(c);
   const ch = hellos.at(-1);
-  if (!ch) return [];
+  if (!ch) return NO_FINDINGS;
   const a = fatalAlerts(c).find((x) => x.from === 'server' && alertContext(c, x).stage === 'hello');
-  if (!a) return [];
+  if (!a) return NO_FINDINGS;
   const lines = [`The server answered the ClientHello with fatal ${alertName(a)}; what the hello offered:`];
   for (const cause of helloCauses(ch)) lines.push(`- ${cause}`);
   return [finding(rule, lines.join('\n'))];

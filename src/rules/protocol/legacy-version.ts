@@ -1,16 +1,16 @@
 // SSL 2.0/3.0 and TLS 1.0/1.1 are prohibited or deprecated (RFC 6176, RFC 7568, RFC 8996).
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, finalServerHello, finding, isTls13Code } from '../helpers.js';
+import { allClientHellos, finalServerHello, finding, isTls13Code, NO_FINDINGS } from '../helpers.js';
 import { isGrease16 } from '../../tls/registry/registry.js';
 import type { Rule } from '../types.js';
 
 const NAMES: Record<number, string> = { 0x0002: 'SSL 2.0', 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1' };
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = finalServerHello(c);
   if (sh) {
     const v = sh.selectedVersion.code;
-    if (!(v in NAMES)) return [];
+    if (!(v in NAMES)) return NO_FINDINGS;
     const ch = c.clientHello;
     const clientMax = ch?.supportedVersions?.filter((x) => !isGrease16(x.code)).map((x) => x.name).join(', ') ?? ch?.version.name;
     return [
@@ -21,9 +21,9 @@ function check(c: Connection): Finding[] {
   }
   // No ServerHello: judge what the client offered at most.
   const ch = allClientHellos(c).at(-1);
-  if (!ch) return [];
+  if (!ch) return NO_FINDINGS;
   const offered = ch.supportedVersions?.filter((x) => !isGrease16(x.code)) ?? [ch.version];
-  if (offered.some((x) => isTls13Code(x.code) || x.code >= 0x0303)) return [];
+  if (offered.some((x) => isTls13Code(x.code) || x.code >= 0x0303)) return NO_FINDINGS;
   const max = offered.reduce((a, b) => (b.code > a.code ? b : a));
   return [finding(rule, `No ServerHello; the client offered at most ${max.name}.`, { severity: max.code <= 0x0300 ? 'error' : 'warning' })];
 }

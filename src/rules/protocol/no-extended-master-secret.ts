@@ -1,14 +1,14 @@
 // TLS 1.0–1.2 without the extended master secret (RFC 7627): the triple-handshake attack class.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, negotiatedPre13 } from '../helpers.js';
+import { finding, negotiatedPre13, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const EMS = 23;
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = negotiatedPre13(c);
-  if (!sh || sh.helloRetryRequest) return [];
-  if (sh.extensions.some((e) => e.code === EMS)) return [];
+  if (!sh || sh.helloRetryRequest) return NO_FINDINGS;
+  if (sh.extensions.some((e) => e.code === EMS)) return NO_FINDINGS;
   const offered = c.clientHello?.extensions.some((e) => e.code === EMS) ?? false;
   return [
     finding(

@@ -1,15 +1,15 @@
 // TLS 1.0–1.2 without RFC 5746 secure renegotiation: the server does not echo renegotiation_info.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, negotiatedPre13 } from '../helpers.js';
+import { finding, negotiatedPre13, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const RENEGOTIATION_INFO = 0xff01;
 const SCSV = 0x00ff;
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = negotiatedPre13(c);
-  if (!sh) return [];
-  if (sh.extensions.some((e) => e.code === RENEGOTIATION_INFO)) return [];
+  if (!sh) return NO_FINDINGS;
+  if (sh.extensions.some((e) => e.code === RENEGOTIATION_INFO)) return NO_FINDINGS;
   const ch = c.clientHello;
   const ext = ch?.extensions.some((e) => e.code === RENEGOTIATION_INFO) ?? false;
   const scsv = ch?.cipherSuites.some((s) => s.code === SCSV) ?? false;

@@ -1,10 +1,10 @@
 // A connection that is not TLS at all (plain HTTP to a TLS port), or a TLS client that got a
 // non-TLS answer (TLS to a plain-text port).
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding } from '../helpers.js';
+import { finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   if (!c.tls) {
     const what = c.notTls ?? 'unknown protocol';
     const http = /^HTTP request/.test(what);
@@ -27,7 +27,7 @@ function check(c: Connection): Finding[] {
       ),
     ];
   }
-  return [];
+  return NO_FINDINGS;
 }
 
 export const rule: Rule = {

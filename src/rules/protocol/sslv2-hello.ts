@@ -1,11 +1,11 @@
 // A ClientHello in SSL 2.0 record format (RFC 5246 appendix E.2), sent by very old clients and scanners.
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, finding } from '../helpers.js';
+import { allClientHellos, finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const ch = allClientHellos(c).find((h) => h.sslv2);
-  if (!ch) return [];
+  if (!ch) return NO_FINDINGS;
   const real = ch.version.code === 0x0002;
   const specs = ch.cipherSpecs?.length ?? ch.cipherSuites.length;
   return [

@@ -1,14 +1,14 @@
 // RSA key transport (TLS_RSA_WITH_*): no forward secrecy (RFC 9325 §4.1); removed in TLS 1.3.
 import type { Connection, Finding } from '../../tls/model.js';
 import { CIPHER_SUITE_INFO } from '../../tls/registry/cipher-suites.js';
-import { finding, negotiatedPre13 } from '../helpers.js';
+import { finding, negotiatedPre13, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = negotiatedPre13(c);
-  if (!sh) return [];
+  if (!sh) return NO_FINDINGS;
   const info = CIPHER_SUITE_INFO[sh.cipherSuite.code];
-  if (!info || (info.kx !== 'RSA' && info.kx !== 'RSA_PSK')) return [];
+  if (!info || (info.kx !== 'RSA' && info.kx !== 'RSA_PSK')) return NO_FINDINGS;
   const fs = (c.clientHello?.cipherSuites ?? []).filter((s) => /^(ECDHE|DHE|TLS13)/.test(CIPHER_SUITE_INFO[s.code]?.kx ?? ''));
   return [
     finding(

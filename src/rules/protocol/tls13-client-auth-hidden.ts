@@ -2,7 +2,7 @@
 // §4.4): none of the client-auth rules can look at them. Report the signs that client authentication
 // is (or may be) happening, from what is still visible.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finalServerHello, finding, isTls13Code } from '../helpers.js';
+import { finalServerHello, finding, isTls13Code, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** Length of a TLSCiphertext record holding only a Finished (RFC 8446 §5.2, §4.4.4). */
@@ -12,9 +12,9 @@ export function finishedRecordLength(suite: number): number {
   return 4 + hash + 1 + tag; // handshake header + verify_data + content type + AEAD tag
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = finalServerHello(c);
-  if (!sh || !isTls13Code(sh.selectedVersion.code)) return [];
+  if (!sh || !isTls13Code(sh.selectedVersion.code)) return NO_FINDINGS;
   const ch = c.clientHello;
   const signs: string[] = [];
   // 1. The client's first protected record: a bare Finished has a fixed length for the suite.
@@ -37,7 +37,7 @@ function check(c: Connection): Finding[] {
   if (certRequired) signs.push(`the ${certRequired.from} sent certificate_required in plaintext.`);
   // 3. post_handshake_auth: the client lets the server ask for a certificate at any time later.
   if (ch?.postHandshakeAuth) signs.push('the client offered post_handshake_auth: the server may request a certificate after the handshake, in encrypted records.');
-  if (signs.length === 0) return [];
+  if (signs.length === 0) return NO_FINDINGS;
   return [finding(rule, `TLS 1.3 (${sh.cipherSuite.name}); signs of client authentication:\n${signs.map((s) => `- ${s}`).join('\n')}\nThe CertificateRequest and any client certificate are encrypted and were not checked.`)];
 }
 

@@ -2,10 +2,22 @@
 // 3DES context; export suites: RFC 4346 appendix A.5).
 import type { Connection, Finding } from '../../tls/model.js';
 import { CIPHER_SUITE_INFO } from '../../tls/registry/cipher-suites.js';
-import { finalServerHello, finding } from '../helpers.js';
+import { finalServerHello, finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-export function weakReasons(code: number): string[] {
+/** weakReasons per suite code (a pure function of it, asked for on every connection). */
+const reasonsBySuite = new Map<number, readonly string[]>();
+
+export function weakReasons(code: number): readonly string[] {
+  let reasons = reasonsBySuite.get(code);
+  if (reasons === undefined) {
+    reasons = Object.freeze(reasonsFor(code));
+    if (reasonsBySuite.size < 65536) reasonsBySuite.set(code, reasons);
+  }
+  return reasons;
+}
+
+function reasonsFor(code: number): string[] {
   const i = CIPHER_SUITE_INFO[code];
   if (!i) return [];
   const out: string[] = [];
@@ -21,15 +33,15 @@ export function weakReasons(code: number): string[] {
   return out;
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = finalServerHello(c);
-  if (!sh) return [];
+  if (!sh) return NO_FINDINGS;
   if (sh.sslv2) {
     // SSLv2 cipher specs: every one of them is weak by today's standards.
     return [finding(rule, `The connection uses the SSL 2.0 cipher spec ${sh.cipherSuite.name}.`)];
   }
   const reasons = weakReasons(sh.cipherSuite.code);
-  if (reasons.length === 0) return [];
+  if (reasons.length === 0) return NO_FINDINGS;
   return [finding(rule, `The server chose ${sh.cipherSuite.name}: ${reasons.join('; ')}.`)];
 }
 

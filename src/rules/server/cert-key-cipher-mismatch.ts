@@ -3,7 +3,7 @@
 // RFC 8422 §5.3) key, DHE_DSS with DSA, and RSA key transport decrypts with an rsaEncryption key.
 import type { Connection, Finding } from '../../tls/model.js';
 import { CIPHER_SUITE_INFO } from '../../tls/registry/cipher-suites.js';
-import { certLabel, finding, negotiatedPre13 } from '../helpers.js';
+import { certLabel, finding, negotiatedPre13, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** Key algorithms that can serve a suite's authentication. */
@@ -13,12 +13,12 @@ const KEYS_FOR_AUTH: Record<string, string[]> = {
   DSS: ['dsa'],
 };
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = negotiatedPre13(c);
   const leaf = c.certificates?.[0];
-  if (!sh || !leaf || leaf.error) return [];
+  if (!sh || !leaf || leaf.error) return NO_FINDINGS;
   const info = CIPHER_SUITE_INFO[sh.cipherSuite.code];
-  if (!info) return [];
+  if (!info) return NO_FINDINGS;
   const key = leaf.publicKey.algorithm;
   const problems: string[] = [];
   const keyTransport = info.kx === 'RSA' || info.kx === 'RSA_PSK';
@@ -34,7 +34,7 @@ function check(c: Connection): Finding[] {
       problems.push(`${sh.cipherSuite.name} needs the certificate key to sign the key exchange, but its keyUsage (${leaf.keyUsage.join(', ')}) lacks digitalSignature.`);
     }
   }
-  if (problems.length === 0) return [];
+  if (problems.length === 0) return NO_FINDINGS;
   return [finding(rule, `Server certificate: ${certLabel(leaf)}.\n${problems.join('\n')}`)];
 }
 

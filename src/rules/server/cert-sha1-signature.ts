@@ -12,7 +12,7 @@ export function weakSignature(cert: CertInfo): boolean {
   return WEAK_HASH.test(name) || /^(sha1|md5|md2)with/i.test(name);
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const lines: string[] = [];
   const scan = (who: string, chain: readonly CertInfo[] | undefined) =>
     (chain ?? []).forEach((cert, i) => {

@@ -12,7 +12,7 @@ export function weakKey(cert: CertInfo): string | undefined {
   return undefined;
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const lines: string[] = [];
   const scan = (who: string, chain: readonly CertInfo[] | undefined) =>
     (chain ?? []).forEach((cert, i) => {

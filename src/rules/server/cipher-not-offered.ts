@@ -1,11 +1,11 @@
 // The ServerHello cipher suite must come from the ClientHello's list (RFC 5246 §7.4.1.3, RFC 8446 §4.1.3).
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, allServerHellos, finding } from '../helpers.js';
+import { allClientHellos, allServerHellos, finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const hellos = allClientHellos(c).filter((h) => !h.sslv2);
-  if (hellos.length === 0) return [];
+  if (hellos.length === 0) return NO_FINDINGS;
   // A scan, not a Set: this runs on every connection and the lists are short.
   const offered = (code: number): boolean => hellos.some((h) => h.cipherSuites.some((s) => s.code === code));
   const out: Finding[] = [];

@@ -2,16 +2,16 @@
 // with two exceptions: renegotiation_info answering the SCSV (RFC 5746 §3.6) and cookie in a
 // HelloRetryRequest (RFC 8446 §4.2.2).
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, allServerHellos, finding } from '../helpers.js';
+import { allClientHellos, allServerHellos, finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const RENEGOTIATION_INFO = 0xff01;
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 const COOKIE = 44;
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const hellos = allClientHellos(c).filter((h) => !h.sslv2);
-  if (hellos.length === 0) return [];
+  if (hellos.length === 0) return NO_FINDINGS;
   // A scan, not a Set: this runs on every connection and the lists are short.
   const offered = (code: number): boolean => hellos.some((h) => h.extensions.some((e) => e.code === code));
   const scsv = hellos.some((h) => h.cipherSuites.some((s) => s.code === EMPTY_RENEGOTIATION_INFO_SCSV));

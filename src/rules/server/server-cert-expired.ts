@@ -3,7 +3,7 @@ import type { Connection, Finding } from '../../tls/model.js';
 import { finding, validityAt } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
 
-function check(c: Connection, ctx: RuleContext): Finding[] {
+function check(c: Connection, ctx: RuleContext): readonly Finding[] {
   const out: string[] = [];
   (c.certificates ?? []).forEach((cert, i) => {
     if (cert.error && !cert.notAfter) return;

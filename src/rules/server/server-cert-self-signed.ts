@@ -1,11 +1,11 @@
 // The server's own certificate is self-signed (subject = issuer and it verifies with its own key).
 import type { Connection, Finding } from '../../tls/model.js';
-import { certLabel, finding } from '../helpers.js';
+import { certLabel, finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const leaf = c.certificates?.[0];
-  if (!leaf || !leaf.selfSigned) return [];
+  if (!leaf || !leaf.selfSigned) return NO_FINDINGS;
   const extra = c.certificates!.length > 1 ? ` (followed by ${c.certificates!.length - 1} more certificate(s) that do not change that)` : '';
   return [
     finding(

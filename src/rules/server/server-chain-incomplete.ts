@@ -2,14 +2,14 @@
 // RFC 8446 §4.4.2): a leaf whose issuer is not in the message only verifies where that intermediate is
 // already known.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, sameDn } from '../helpers.js';
+import { finding, sameDn, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const chain = c.certificates;
   const leaf = chain?.[0];
-  if (!chain || !leaf || leaf.error || leaf.selfSigned) return [];
-  if (chain.slice(1).some((x) => sameDn(x.subject, leaf.issuer))) return [];
+  if (!chain || !leaf || leaf.error || leaf.selfSigned) return NO_FINDINGS;
+  if (chain.slice(1).some((x) => sameDn(x.subject, leaf.issuer))) return NO_FINDINGS;
   return [
     finding(
       rule,

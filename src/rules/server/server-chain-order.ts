@@ -1,12 +1,12 @@
 // RFC 5246 §7.4.2: each following certificate must directly certify the one preceding it.
 // RFC 8446 §4.4.2 relaxes this for TLS 1.3 (only the leaf must come first) but still says SHOULD.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, isTls13Code, sameDn } from '../helpers.js';
+import { finding, isTls13Code, sameDn, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const chain = c.certificates;
-  if (!chain || chain.length < 2 || chain.some((x) => x.error && !x.subject)) return [];
+  if (!chain || chain.length < 2 || chain.some((x) => x.error && !x.subject)) return NO_FINDINGS;
   const problems: string[] = [];
   for (let i = 1; i < chain.length; i++) {
     const prev = chain[i - 1]!;
@@ -22,7 +22,7 @@ function check(c: Connection): Finding[] {
         (elsewhere >= 0 ? `; its issuer is certificate ${elsewhere}` : ''),
     );
   }
-  if (problems.length === 0) return [];
+  if (problems.length === 0) return NO_FINDINGS;
   const tls13 = c.version && isTls13Code(c.version.code);
   return [
     finding(

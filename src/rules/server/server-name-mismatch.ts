@@ -1,7 +1,7 @@
 // The name the client asked for (SNI, RFC 6066 §3) must be covered by the server certificate's
 // subjectAltName dNSName entries, or by its CN when there are none (RFC 6125 §6.4, RFC 9110 §4.3.4).
 import type { CertInfo, Connection, Finding } from '../../tls/model.js';
-import { finding } from '../helpers.js';
+import { finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** RFC 6125 §6.4.3: "*" only as the whole leftmost label, matching exactly one label. */
@@ -31,12 +31,12 @@ export function namesOf(cert: CertInfo): { dns: string[]; fromCn: boolean } {
   return { dns: commonNames(cert.subject), fromCn: true };
 }
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sni = c.clientHello?.serverName;
   const leaf = c.certificates?.[0];
-  if (!sni || !leaf || leaf.error) return [];
+  if (!sni || !leaf || leaf.error) return NO_FINDINGS;
   const { dns, fromCn } = namesOf(leaf);
-  if (dns.some((n) => nameMatches(n, sni))) return [];
+  if (dns.some((n) => nameMatches(n, sni))) return NO_FINDINGS;
   const others = (leaf.san ?? []).filter((n) => !n.startsWith('DNS:'));
   return [
     finding(

@@ -1,18 +1,18 @@
 // The ServerKeyExchange signature scheme must be one the client offered in signature_algorithms
 // (RFC 5246 §7.4.1.4.1 and §7.4.3; without the extension TLS 1.2 means {sha1} × {rsa, dsa, ecdsa}).
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, DEFAULT_TLS12_SIGALGS, finding, names } from '../helpers.js';
+import { allClientHellos, DEFAULT_TLS12_SIGALGS, finding, names, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const alg = c.serverKeyExchange?.signatureAlgorithm;
   const hellos = allClientHellos(c);
-  if (!alg || hellos.length === 0) return [];
+  if (!alg || hellos.length === 0) return NO_FINDINGS;
   const lists = hellos.map((h) => h.signatureAlgorithms);
   const offered = lists.some((l) => l === undefined)
     ? DEFAULT_TLS12_SIGALGS
     : lists.flatMap((l) => (l ?? []).map((s) => s.code));
-  if (offered.includes(alg.code)) return [];
+  if (offered.includes(alg.code)) return NO_FINDINGS;
   const ch = hellos.at(-1)!;
   return [
     finding(

@@ -1,18 +1,18 @@
 // The negotiated version must be one the client offered: from supported_versions when present
 // (RFC 8446 §4.2.1), otherwise at most the ClientHello's legacy client_version (RFC 5246 §7.4.1.3, appendix E.1).
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, finalServerHello, finding, isTls13Code, names } from '../helpers.js';
+import { allClientHellos, finalServerHello, finding, isTls13Code, names, NO_FINDINGS } from '../helpers.js';
 import { isGrease16 } from '../../tls/registry/registry.js';
 import type { Rule } from '../types.js';
 
-function check(c: Connection): Finding[] {
+function check(c: Connection): readonly Finding[] {
   const sh = finalServerHello(c);
   const ch = allClientHellos(c).at(-1);
-  if (!sh || !ch || sh.sslv2 || ch.sslv2) return [];
+  if (!sh || !ch || sh.sslv2 || ch.sslv2) return NO_FINDINGS;
   const v = sh.selectedVersion;
   const sv = ch.supportedVersions?.filter((x) => !isGrease16(x.code));
   if (sv && sv.length) {
-    if (sv.some((x) => x.code === v.code)) return [];
+    if (sv.some((x) => x.code === v.code)) return NO_FINDINGS;
     return [finding(rule, `The server selected ${v.name}; the client's supported_versions were ${names(sv)}.`)];
   }
   if (isTls13Code(v.code)) {
@@ -21,7 +21,7 @@ function check(c: Connection): Finding[] {
   if (v.code > ch.version.code) {
     return [finding(rule, `The server selected ${v.name}, above the highest version the client offered (client_version ${ch.version.name}).`)];
   }
-  return [];
+  return NO_FINDINGS;
 }
 
 export const rule: Rule = {
