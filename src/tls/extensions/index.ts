@@ -6,7 +6,7 @@ import { describeError } from '../../bytes/errors.js';
 import { MAX_EXTENSIONS } from '../../limits.js';
 import type { Extension } from '../model.js';
 import { EXTENSION_TYPES } from '../registry/extensions.js';
-import { nameOf } from '../registry/registry.js';
+import { listHashEnd, listHashStep, nameOf } from '../registry/registry.js';
 import * as lists from './lists.js';
 import * as names from './names.js';
 import * as tls13 from './tls13.js';
@@ -54,6 +54,7 @@ export function decodeExtensions(r: ByteReader, kind: HelloKind, out: ExtensionT
   const block = r.vec16('extensions');
   const list: Extension[] = [];
   let dropped = 0;
+  let hash = 0;
   while (!block.done) {
     const type = block.u16(`extensions[${list.length + dropped}].extension_type`);
     const body = block.vec16(`extensions[${list.length + dropped}](${nameOf(EXTENSION_TYPES, type)})`);
@@ -63,16 +64,50 @@ export function decodeExtensions(r: ByteReader, kind: HelloKind, out: ExtensionT
       extensionsDropped.set(list, dropped);
       continue;
     }
-    const ext: Extension = { code: type, name: nameOf(EXTENSION_TYPES, type), length: body.remaining };
-    list.push(ext);
+    const length = body.remaining;
     const decode = DECODERS.get(type);
-    if (!decode) continue;
-    try {
-      decode(body, kind, out);
-      body.expectEnd();
-    } catch (e) {
-      ext.error = describeError(e);
+    let error: string | undefined;
+    if (decode) {
+      try {
+        decode(body, kind, out);
+        body.expectEnd();
+      } catch (e) {
+        error = describeError(e);
+      }
     }
+    list.push(error === undefined ? extension(type, length) : { code: type, name: nameOf(EXTENSION_TYPES, type), length, error });
+    hash = listHashStep(hash, type * 0x10000 + length);
   }
+  return dropped === 0 ? internList(list, listHashEnd(hash, list.length)) : list;
+}
+
+/** Most distinct (type, length) extension objects and extension lists kept for sharing. */
+const MAX_INTERNED = 4096;
+const extensions = new Map<number, Extension>();
+const extensionLists = new Map<number, Extension[]>();
+
+/**
+ * One frozen object per (type, length): hellos from the same client repeat them, and a shared,
+ * frozen object is encoded to JSON once.
+ */
+function extension(code: number, length: number): Extension {
+  const key = code * 0x10000 + length;
+  let ext = extensions.get(key);
+  if (ext === undefined) {
+    ext = Object.freeze({ code, name: nameOf(EXTENSION_TYPES, code), length });
+    if (extensions.size < MAX_INTERNED) extensions.set(key, ext);
+  }
+  return ext;
+}
+
+/** The same list as an earlier hello's, frozen and shared, when it has the same extensions in the same order. */
+function internList(list: Extension[], key: number): Extension[] {
+  const known = extensionLists.get(key);
+  if (known !== undefined && known.length === list.length && known.every((e, i) => e === list[i])) return known;
+  if (list.some((e) => !Object.isFrozen(e))) return list;
+  Object.freeze(list);
+  // A hash collision replaces the older list: still correct, only not shared.
+  if (extensionLists.size >= MAX_INTERNED && known === undefined) extensionLists.clear();
+  extensionLists.set(key, list);
   return list;
 }

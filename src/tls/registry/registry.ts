@@ -62,7 +62,7 @@ export function codePoint(registry: Registry, code: number): CodePoint {
 /** Most distinct lists remembered per registry, and the longest list that is remembered. */
 const MAX_INTERNED_LISTS = 1024;
 const MAX_INTERNED_LIST_LENGTH = 128;
-const internedLists = new WeakMap<Registry, Map<string, readonly CodePoint[]>>();
+const internedLists = new WeakMap<Registry, Map<number, readonly CodePoint[]>>();
 
 /**
  * The code points of a list, as one frozen array shared by every hello that sent the same list:
@@ -76,15 +76,39 @@ export function codePoints(registry: Registry, codes: readonly number[]): readon
     lists = new Map();
     internedLists.set(registry, lists);
   }
-  // Every code is at most 24 bits (SSLv2 cipher specs), so two UTF-16 units per code are a unique key.
-  let key = '';
-  for (const c of codes) key += String.fromCharCode(c >>> 16, c & 0xffff);
-  let list = lists.get(key);
-  if (list === undefined) {
+  // Looked up by a hash of the codes and confirmed code by code: no key to build per hello.
+  const hash = codeListHash(codes);
+  let list = lists.get(hash);
+  if (list === undefined || !sameCodes(list, codes)) {
     list = Object.freeze(codes.map((c) => codePoint(registry, c)));
-    // Hostile input with ever new lists must not grow the map without bound: start over when full.
+    // Hostile input with ever new lists must not grow the map without bound: start over when
+    // full. A hash collision replaces the older list: still correct, only not shared.
     if (lists.size >= MAX_INTERNED_LISTS) lists.clear();
-    lists.set(key, list);
+    lists.set(hash, list);
   }
   return list;
+}
+
+/**
+ * The 32-bit hash lists are filed under when they are shared (code-point lists here, extension
+ * lists by (type << 16 | length)); listHashStep per element, then listHashEnd.
+ */
+export function codeListHash(codes: readonly number[]): number {
+  let hash = 0;
+  for (let i = 0; i < codes.length; i++) hash = listHashStep(hash, codes[i]!);
+  return listHashEnd(hash, codes.length);
+}
+
+export function listHashStep(hash: number, value: number): number {
+  return Math.imul(hash ^ value, 0x9e3779b1) >>> 0;
+}
+
+export function listHashEnd(hash: number, length: number): number {
+  return Math.imul(hash ^ length, 0x85ebca6b) >>> 0;
+}
+
+function sameCodes(list: readonly CodePoint[], codes: readonly number[]): boolean {
+  if (list.length !== codes.length) return false;
+  for (let i = 0; i < codes.length; i++) if (list[i]!.code !== codes[i]) return false;
+  return true;
 }

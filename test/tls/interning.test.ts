@@ -1,0 +1,97 @@
+// Code-point lists and extension lists are shared between hellos that sent the same thing (one
+// frozen object, encoded to JSON once). Sharing must never hand a hello someone else's list:
+// lists are filed by a 32-bit hash and confirmed element by element, so a hash collision only
+// costs the sharing. The collision here is found by brute force, not assumed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ByteReader } from '../../src/bytes/reader.js';
+import { decodeExtensions } from '../../src/tls/extensions/index.js';
+import type { ExtensionTarget } from '../../src/tls/extensions/types.js';
+import { codeListHash, codePoints } from '../../src/tls/registry/registry.js';
+import { CIPHER_SUITES } from '../../src/tls/registry/cipher-suites.js';
+import { ext, u16list, vec16, ascii, u8 } from '../helpers/tls-bytes.js';
+
+test('codePoints: the same codes give one frozen list; a hash collision gives each list its own codes', () => {
+  const a = codePoints(CIPHER_SUITES, [0x1301, 0x1302, 0xc02f]);
+  const b = codePoints(CIPHER_SUITES, [0x1301, 0x1302, 0xc02f]);
+  assert.equal(a, b);
+  assert.ok(Object.isFrozen(a));
+  assert.deepEqual(a.map((c) => c.name), ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']);
+
+  // Two different three-code lists with the same hash (a birthday search over 2^32 hashes
+  // needs ~80,000 random lists).
+  const seen = new Map<number, number[]>();
+  let pair: [number[], number[]] | undefined;
+  let state = 20261126;
+  const next16 = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state & 0xffff;
+  };
+  for (let i = 0; i < 2_000_000 && !pair; i++) {
+    const codes = [next16(), next16(), next16()];
+    const h = codeListHash(codes);
+    const other = seen.get(h);
+    if (other && other.some((c, k) => c !== codes[k])) pair = [other, codes];
+    else seen.set(h, codes);
+  }
+  assert.ok(pair, 'a colliding pair was found');
+  const [x, y] = pair;
+  for (let round = 0; round < 3; round++) {
+    assert.deepEqual(codePoints(CIPHER_SUITES, x).map((c) => c.code), x);
+    assert.deepEqual(codePoints(CIPHER_SUITES, y).map((c) => c.code), y);
+  }
+});
+
+function extensions(bytes: number[]): ReturnType<typeof decodeExtensions> {
+  const out: ExtensionTarget = {} as ExtensionTarget;
+  return decodeExtensions(new ByteReader(Uint8Array.from(vec16(bytes))), 'client_hello', out);
+}
+
+test('decodeExtensions: identical extension blocks share one frozen list; an extension that fails to parse is not shared', () => {
+  const sni = ext(0, vec16([...u8(0), ...vec16(ascii('example.com'))]));
+  const groups = ext(10, vec16(u16list([29, 23])));
+  const block = [...sni, ...groups, ...ext(23, [])];
+  const first = extensions(block);
+  const second = extensions(block);
+  assert.equal(first, second);
+  assert.ok(Object.isFrozen(first));
+  assert.deepEqual(first.map((e) => [e.code, e.name, e.length]), [[0, 'server_name', 16], [10, 'supported_groups', 6], [23, 'extended_master_secret', 0]]);
+
+  // Same types, other lengths: another list.
+  const longer = extensions([...ext(0, vec16([...u8(0), ...vec16(ascii('example.org.test'))])), ...groups, ...ext(23, [])]);
+  assert.notEqual(longer, first);
+  assert.equal(longer[0]!.length, 21);
+
+  // supported_groups with an odd length: reported on that extension, in a list of its own.
+  const broken = extensions([...sni, ...ext(10, vec16([0, 29, 0])), ...ext(23, [])]);
+  assert.match(broken[1]!.error ?? '', /not a multiple of 2/);
+  assert.equal(first[1]!.error, undefined);
+  assert.equal(extensions([...sni, ...ext(10, vec16([0, 29, 0])), ...ext(23, [])])[1]!.error, broken[1]!.error);
+
+  // Two blocks of three unassigned extensions whose (type << 16 | length) lists collide.
+  const seen = new Map<number, number[]>();
+  let pair: [number[], number[]] | undefined;
+  let state = 1126;
+  const next8 = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state & 0xff;
+  };
+  for (let i = 0; i < 2_000_000 && !pair; i++) {
+    const packed = [0, 1, 2].map(() => (0x7700 + next8()) * 0x10000 + next8());
+    const h = codeListHash(packed);
+    const other = seen.get(h);
+    if (other && other.some((v, k) => v !== packed[k])) pair = [other, packed];
+    else seen.set(h, packed);
+  }
+  assert.ok(pair, 'a colliding pair was found');
+  const unassigned = (packed: number[]): number[] => packed.flatMap((v) => ext(Math.floor(v / 0x10000), new Array<number>(v & 0xffff).fill(0)));
+  for (let round = 0; round < 3; round++) {
+    for (const packed of pair) {
+      assert.deepEqual(extensions(unassigned(packed)).map((e) => e.code * 0x10000 + e.length), packed);
+    }
+  }
+});
