@@ -4,21 +4,32 @@ import { Malformed, Truncated } from './errors.js';
  * The one bounded cursor every binary parser in tlspeek reads through.
  * Reads past the end throw Truncated with the absolute offset and the field path;
  * a length prefix becomes a sub-reader of exactly that many bytes (RFC 5246 §4.3 vectors).
+ * The field path is only put together when an error needs it: a sub-reader keeps its parent
+ * and its own label, so decoding a hello builds no path strings.
  */
 export class ByteReader {
   readonly buf: Uint8Array;
   /** Offset of buf[0] within the whole stream, for error messages and message offsets. */
   readonly base: number;
-  readonly path: string;
   private pos: number;
   private readonly end: number;
+  /** This reader's label, under its parent's path (the whole path for a reader without one). */
+  private readonly label: string;
+  private readonly parent: ByteReader | null;
 
-  constructor(buf: Uint8Array, base = 0, path = '', start = 0, end = buf.length) {
+  constructor(buf: Uint8Array, base = 0, path = '', start = 0, end = buf.length, parent: ByteReader | null = null) {
     this.buf = buf;
     this.base = base;
-    this.path = path;
+    this.label = path;
     this.pos = start;
     this.end = end;
+    this.parent = parent;
+  }
+
+  /** Field path, e.g. "ClientHello.extensions[3](supported_groups).named_group_list". */
+  get path(): string {
+    if (this.parent === null) return this.label;
+    return this.parent.at(this.label);
   }
 
   /** Absolute offset of the next byte. */
@@ -39,8 +50,9 @@ export class ByteReader {
   }
 
   private at(what: string): string {
-    if (!what) return this.path;
-    return this.path ? `${this.path}.${what}` : what;
+    const path = this.path;
+    if (!what) return path;
+    return path ? `${path}.${what}` : what;
   }
 
   u8(what = ''): number {
@@ -89,7 +101,7 @@ export class ByteReader {
 
   /** An independent reader over the same remaining bytes, for trying one reading and falling back to another. */
   fork(): ByteReader {
-    return new ByteReader(this.buf, this.base, this.path, this.pos, this.end);
+    return new ByteReader(this.buf, this.base, this.label, this.pos, this.end, this.parent);
   }
 
   /** All remaining bytes. */
@@ -102,19 +114,25 @@ export class ByteReader {
   /** A reader over the next n bytes; this reader moves past them. */
   sub(n: number, what = ''): ByteReader {
     this.need(n, what);
-    const r = new ByteReader(this.buf, this.base, this.at(what), this.pos, this.pos + n);
+    const r = new ByteReader(this.buf, this.base, what, this.pos, this.pos + n, this);
     this.pos += n;
     return r;
   }
 
   vec8(what = ''): ByteReader {
-    return this.sub(this.u8(what ? `${what}.length` : 'length'), what);
+    return this.sub(this.lengthPrefix(1, what), what);
   }
   vec16(what = ''): ByteReader {
-    return this.sub(this.u16(what ? `${what}.length` : 'length'), what);
+    return this.sub(this.lengthPrefix(2, what), what);
   }
   vec24(what = ''): ByteReader {
-    return this.sub(this.u24(what ? `${what}.length` : 'length'), what);
+    return this.sub(this.lengthPrefix(3, what), what);
+  }
+
+  /** A vector's length field of `size` bytes; its error path is "<what>.length". */
+  private lengthPrefix(size: 1 | 2 | 3, what: string): number {
+    if (this.end - this.pos < size) this.need(size, what ? `${what}.length` : 'length');
+    return size === 1 ? this.u8() : size === 2 ? this.u16() : this.u24();
   }
 
   /** Reads the rest as big-endian u16 values; an odd count is malformed. */

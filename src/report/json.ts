@@ -188,7 +188,9 @@ export class JsonLineEncoder {
   }
 
   private object(o: object): boolean {
-    const cached = this.frozen.get(o);
+    const frozen = Object.isFrozen(o);
+    // Only frozen objects are ever cached; the per-connection ones skip the WeakMap lookup.
+    const cached = frozen ? this.frozen.get(o) : undefined;
     if (cached !== undefined) {
       this.bytes(cached);
       return true;
@@ -200,7 +202,7 @@ export class JsonLineEncoder {
     }
     const start = this.pos;
     const flushes = this.flushes;
-    let fixed = Object.isFrozen(o);
+    let fixed = frozen;
     if (Array.isArray(o)) {
       this.byte(0x5b);
       for (let i = 0; i < o.length; i++) {

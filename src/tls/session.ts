@@ -1010,5 +1010,6 @@ function describePlaintext(head: string, total: number): string {
 }
 
 function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes);
+  // apply, not spread: no iterator for the 16 bytes every direction keeps.
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }

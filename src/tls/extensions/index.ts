@@ -56,7 +56,8 @@ export function decodeExtensions(r: ByteReader, kind: HelloKind, out: ExtensionT
   let dropped = 0;
   let hash = 0;
   while (!block.done) {
-    const type = block.u16(`extensions[${list.length + dropped}].extension_type`);
+    // The labelled read (its path names the extension) only when it is about to fail.
+    const type = block.remaining >= 2 ? block.u16() : block.u16(`extensions[${list.length + dropped}].extension_type`);
     const body = block.vec16(`extensions[${list.length + dropped}](${nameOf(EXTENSION_TYPES, type)})`);
     if (list.length >= MAX_EXTENSIONS) {
       // Still walked (the block must frame correctly) but neither listed nor decoded.
