@@ -88,8 +88,8 @@ export interface FlowStats extends ReassemblyCounters {
 interface Flow {
   id: number;
   key: string;
-  /** Endpoint key of side a (the same form as in `key`). */
-  aKey: string;
+  /** Side a is the lower endpoint of `key` (the order the key is written in). */
+  aLow: boolean;
   handler: FlowHandler;
   dirs: [DirectionReassembler, DirectionReassembler];
   last: number;
@@ -172,15 +172,14 @@ export class FlowTable {
       return;
     }
 
-    const srcKey = endpointKey(d, ip.src, ip.version, tcp.srcPort);
-    const dstKey = endpointKey(d, ip.dst, ip.version, tcp.dstPort);
-    const key = srcKey < dstKey ? srcKey + dstKey : dstKey + srcKey;
+    const srcLow = this.sourceIsLow(d);
+    const key = this.flowKey(d, srcLow);
     const flags = tcp.flags;
     const synOnly = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
 
     let flow = this.flows.get(key);
     if (flow !== undefined && synOnly) {
-      const dir = flow.dirs[srcKey === flow.aKey ? 0 : 1];
+      const dir = flow.dirs[srcLow === flow.aLow ? 0 : 1];
       // A SYN with another ISN is a new connection on the same 4-tuple (port reuse), as tshark
       // decides it (new tcp.stream when a SYN's seq differs from the direction's base seq).
       const sameConn = dir.synSeq >= 0 ? dir.synSeq === tcp.seq : !dir.sawData && dir.syn(tcp.seq);
@@ -198,13 +197,13 @@ export class FlowTable {
         }
         this.tombs.delete(key);
       }
-      flow = this.open(p, d, key, srcKey, synOnly);
+      flow = this.open(p, d, key, srcLow, synOnly);
     } else {
       this.touch(flow);
     }
     flow.last = this.clock;
 
-    const side: 0 | 1 = srcKey === flow.aKey ? 0 : 1;
+    const side: 0 | 1 = srcLow === flow.aLow ? 0 : 1;
     const dir = flow.dirs[side];
     let seq = tcp.seq;
     if (flags & TCP_SYN) {
@@ -244,7 +243,39 @@ export class FlowTable {
     this.tombs.clear();
   }
 
-  private open(p: CapturedPacket, d: Uint8Array, key: string, srcKey: string, synOnly: boolean): Flow {
+  /**
+   * Whether the source endpoint sorts first: (address, port) compared as numbers, which is the
+   * order of their endpointKey strings. Equal endpoints (a connection to itself) count as low.
+   */
+  private sourceIsLow(d: Uint8Array): boolean {
+    const ip = this.ip;
+    const n = ip.version === 4 ? 4 : 16;
+    for (let i = 0; i < n; i++) {
+      const s = d[ip.src + i]!;
+      const t = d[ip.dst + i]!;
+      if (s !== t) return s < t;
+    }
+    return this.tcp.srcPort <= this.tcp.dstPort;
+  }
+
+  /** The 4-tuple in one string, lower endpoint first; IPv4 in one call, as it runs per packet. */
+  private flowKey(d: Uint8Array, srcLow: boolean): string {
+    const ip = this.ip;
+    const tcp = this.tcp;
+    const lo = srcLow ? ip.src : ip.dst;
+    const hi = srcLow ? ip.dst : ip.src;
+    const loPort = srcLow ? tcp.srcPort : tcp.dstPort;
+    const hiPort = srcLow ? tcp.dstPort : tcp.srcPort;
+    if (ip.version === 4) {
+      return String.fromCharCode(
+        (d[lo]! << 8) | d[lo + 1]!, (d[lo + 2]! << 8) | d[lo + 3]!, loPort,
+        (d[hi]! << 8) | d[hi + 1]!, (d[hi + 2]! << 8) | d[hi + 3]!, hiPort,
+      );
+    }
+    return endpointKey(d, lo, 6, loPort) + endpointKey(d, hi, 6, hiPort);
+  }
+
+  private open(p: CapturedPacket, d: Uint8Array, key: string, srcLow: boolean, synOnly: boolean): Flow {
     if (this.flows.size >= this.maxFlows && this.lruHead) this.close(this.lruHead, 'evicted');
     const ip = this.ip;
     const tcp = this.tcp;
@@ -259,7 +290,7 @@ export class FlowTable {
     };
     const handler = this.sink.open(info);
     const flow: Flow = {
-      id: info.id, key, aKey: srcKey, handler,
+      id: info.id, key, aLow: srcLow, handler,
       dirs: [this.direction(handler, 0), this.direction(handler, 1)],
       last: this.clock, rst: false, finAcked: [false, false], truncWarned: false, prev: null, next: null,
     };
