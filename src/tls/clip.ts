@@ -8,18 +8,17 @@ import type { Connection } from './model.js';
 const HEX = /^[0-9a-f]+$/;
 
 /**
- * Where a value sits, as a linked list built while walking: the dotted path string is only
- * made for a value that is actually cut (making it for every node cost more than the walk).
+ * Where the walk is: the keys from the connection down to the current value, pushed and popped
+ * as it goes. The dotted path string is only made for a value that is actually cut (making it,
+ * or even a node object, for every value cost more than the walk).
  */
-interface PathNode {
-  readonly parent: PathNode | null;
-  readonly key: string | number;
-}
+type Keys = (string | number)[];
 
-function pathText(at: PathNode | null): string {
+function pathText(keys: Keys): string {
   let s = '';
-  for (let n = at; n !== null; n = n.parent) {
-    s = typeof n.key === 'number' ? `[${n.key}]${s}` : n.parent === null ? `${n.key}${s}` : `.${n.key}${s}`;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    s += typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`;
   }
   return s;
 }
@@ -30,14 +29,19 @@ function pathText(at: PathNode | null): string {
  */
 const withinCaps = new WeakSet<object>();
 
-function clip(v: unknown, at: PathNode | null, notes: string[]): unknown {
+/** A frozen object already walked without a cut (only frozen objects are ever remembered). */
+function known(v: object): boolean {
+  return Object.isFrozen(v) && withinCaps.has(v);
+}
+
+function clip(v: unknown, keys: Keys, notes: string[]): unknown {
   if (typeof v === 'string') {
     if (v.length <= MAX_OUTPUT_STRING) return v;
-    notes.push(`LimitExceeded: ${pathText(at)} is ${v.length} characters; the first ${MAX_OUTPUT_STRING} are kept (MAX_OUTPUT_STRING)`);
+    notes.push(`LimitExceeded: ${pathText(keys)} is ${v.length} characters; the first ${MAX_OUTPUT_STRING} are kept (MAX_OUTPUT_STRING)`);
     // Hex fields keep whole bytes (and their schema pattern); text gets an ellipsis.
     return HEX.test(v) ? v.slice(0, MAX_OUTPUT_STRING) : `${v.slice(0, MAX_OUTPUT_STRING - 1)}…`;
   }
-  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || withinCaps.has(v)) return v;
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || known(v)) return v;
   const before = notes.length;
   // Only a deep-frozen subtree may be remembered: frozen itself, and every object in it too.
   let fixed = Object.isFrozen(v);
@@ -45,19 +49,21 @@ function clip(v: unknown, at: PathNode | null, notes: string[]): unknown {
   if (Array.isArray(v)) {
     let arr: unknown[] = v;
     if (v.length > MAX_OUTPUT_LIST) {
-      notes.push(`LimitExceeded: ${pathText(at)} has ${v.length} entries; the first ${MAX_OUTPUT_LIST} are kept (MAX_OUTPUT_LIST)`);
+      notes.push(`LimitExceeded: ${pathText(keys)} has ${v.length} entries; the first ${MAX_OUTPUT_LIST} are kept (MAX_OUTPUT_LIST)`);
       arr = v.slice(0, MAX_OUTPUT_LIST);
     }
     for (let i = 0; i < arr.length; i++) {
       const item = arr[i];
-      // Numbers, booleans and short strings, the bulk of every list, need no path node.
+      // Numbers, booleans and short strings, the bulk of every list, need no walk.
       if (typeof item !== 'object' && (typeof item !== 'string' || item.length <= MAX_OUTPUT_STRING)) continue;
-      const c = clip(item, { parent: at, key: i }, notes);
+      keys.push(i);
+      const c = clip(item, keys, notes);
+      keys.pop();
       if (c !== item) {
         if (arr === v) arr = v.slice();
         arr[i] = c;
       }
-      if (fixed && item !== null && typeof item === 'object' && !withinCaps.has(item)) fixed = false;
+      if (fixed && item !== null && typeof item === 'object' && !known(item)) fixed = false;
     }
     out = arr;
   } else {
@@ -66,12 +72,14 @@ function clip(v: unknown, at: PathNode | null, notes: string[]): unknown {
     for (const key in obj) {
       const item = obj[key];
       if (typeof item !== 'object' && (typeof item !== 'string' || item.length <= MAX_OUTPUT_STRING)) continue;
-      const c = clip(item, { parent: at, key }, notes);
+      keys.push(key);
+      const c = clip(item, keys, notes);
+      keys.pop();
       if (c !== item) {
         copy ??= { ...obj };
         copy[key] = c;
       }
-      if (fixed && item !== null && typeof item === 'object' && !withinCaps.has(item)) fixed = false;
+      if (fixed && item !== null && typeof item === 'object' && !known(item)) fixed = false;
     }
     out = copy ?? v;
   }
@@ -82,7 +90,7 @@ function clip(v: unknown, at: PathNode | null, notes: string[]): unknown {
 /** The connection with every over-long list and string cut; the cuts are added to its errors. */
 export function clipConnection(c: Connection): Connection {
   const notes: string[] = [];
-  const out = clip(c, null, notes) as Connection;
+  const out = clip(c, [], notes) as Connection;
   if (notes.length === 0) return out;
   const shown = notes.slice(0, MAX_ERRORS).map((message) => ({ message }));
   if (notes.length > MAX_ERRORS) shown.push({ message: `${notes.length - MAX_ERRORS} further output cut(s) not listed` });
