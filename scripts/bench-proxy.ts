@@ -226,6 +226,7 @@ relays.push({
       process.execPath,
       [
         '--max-semi-space-size=8',
+        '--min-semi-space-size=8',
         // e.g. BENCH_TLSPEEK_NODE_ARGS=--cpu-prof to profile the proxy during the run.
         ...(process.env.BENCH_TLSPEEK_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
         join(ROOT, 'bin/tlspeek'),
