@@ -3,7 +3,7 @@
 
 import { ipv6String } from '../../src/util/ip-text.js';
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MAX_CERTIFICATE_BYTES } from '../../src/limits.js';
@@ -198,6 +198,29 @@ describe('decodeCertificate: malformed input never throws', () => {
 });
 
 describe('decodeCertificate: cache', () => {
+  it('keeps certificates apart that end alike (the lookup key is the length and the last 32 bytes)', () => {
+    clearCertificateCache();
+    // Same length, same signature bytes at the end, another subject CN: "fixture" -> "fixturf".
+    const other = Buffer.from(FIXTURE);
+    // Occurrences: the issuer's CN, the subject's CN, the SAN.
+    const name = Buffer.from('fixture.example');
+    const at = other.indexOf(name, other.indexOf(name) + 1);
+    other[at + 6] = 0x66;
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    for (let round = 0; round < 3; round++) {
+      const a = decodeCertificate(new Uint8Array(FIXTURE));
+      const b = decodeCertificate(new Uint8Array(other));
+      assert.equal(a.subject, 'CN=fixture.example,O=Example,C=US');
+      assert.equal(b.subject, 'CN=fixturf.example,O=Example,C=US');
+      assert.equal(a.sha256, sha(FIXTURE));
+      assert.equal(b.sha256, sha(other));
+    }
+    assert.equal(certificateCacheSize(), 2);
+    // A hit is the same frozen object, even when the bytes come from another buffer.
+    assert.equal(decodeCertificate(Buffer.concat([Buffer.alloc(3), FIXTURE]).subarray(3)), decodeCertificate(FIXTURE));
+    clearCertificateCache();
+  });
+
   it('is bounded by CERT_CACHE_SIZE', () => {
     clearCertificateCache();
     for (let i = 0; i < CERT_CACHE_SIZE + 10; i++) decodeCertificate(Uint8Array.of(0x30, 0x02, i & 0xff, i >> 8));
