@@ -30,6 +30,23 @@ export interface ReplayCommandOptions {
   maxFlows?: number;
 }
 
+/**
+ * One finding per rule id, in order of each id's first finding, the last of its findings
+ * standing for it (what `new Map(list.map((f) => [f.id, f])).values()` gives, without the Map:
+ * this runs on every connection and the list is short).
+ */
+export function distinctFindings(list: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  outer: for (let i = 0; i < list.length; i++) {
+    const id = list[i]!.id;
+    for (let j = 0; j < i; j++) if (list[j]!.id === id) continue outer;
+    let last = list[i]!;
+    for (let j = i + 1; j < list.length; j++) if (list[j]!.id === id) last = list[j]!;
+    out.push(last);
+  }
+  return out;
+}
+
 /** The exit status for `--fail-on` when findings at that level were raised. */
 export const FINDINGS_EXIT = 3;
 
@@ -45,7 +62,7 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
   const out = new Batch(io.out);
   const emit = (c: Connection, observer?: unknown): void => {
     enrich(c, { ja4Raw: opts.ja4Raw ?? false });
-    for (const f of new Map(c.findings!.map((x) => [x.id, x])).values()) {
+    for (const f of distinctFindings(c.findings!)) {
       const seen = findings.get(f.id) ?? { severity: f.severity, connections: 0 };
       seen.connections++;
       if (severityRank(f.severity) < severityRank(seen.severity)) seen.severity = f.severity;

@@ -205,7 +205,8 @@ export class TlsSession {
 
   private clientHellos: Pending<ClientHello>[] = [];
   private serverHellos: Pending<ServerHello>[] = [];
-  private readonly hellosCapped = new Set<string>();
+  /** Which of ClientHello/ServerHello hit MAX_HELLOS (made when one does: most sessions never). */
+  private hellosCapped: Set<string> | undefined;
   private certificates: [CertInfo[] | undefined, CertInfo[] | undefined] = [undefined, undefined];
   private certificateStatus: CertificateStatus | undefined;
   private serverKeyExchange: ServerKeyExchange | undefined;
@@ -771,9 +772,9 @@ export class TlsSession {
       this.error(side, offset, `LimitExceeded: ${what} has ${MAX_EXTENSIONS + dropped} extensions; the first ${MAX_EXTENSIONS} are listed (MAX_EXTENSIONS)`);
     }
     if (list.length < MAX_HELLOS) list.push({ side, value: hello });
-    else if (!this.hellosCapped.has(what)) {
+    else if (!this.hellosCapped?.has(what)) {
       // Reported once: the error stands for every later one.
-      this.hellosCapped.add(what);
+      (this.hellosCapped ??= new Set()).add(what);
       this.error(side, offset, `LimitExceeded: more than ${MAX_HELLOS} ${what}s on one connection; later ones are not kept (MAX_HELLOS)`);
     }
   }
