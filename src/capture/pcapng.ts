@@ -1,7 +1,8 @@
 // Streaming pcapng reader (draft-ietf-opsawg-pcapng). Our own, because the only npm candidate
 // crashes on files written by editcap/tshark (see /work/shared/LIBRARIES.md §2).
-// Blocks are parsed in place from 1 MiB read chunks; only a block straddling two chunks is copied.
-import { createReadStream } from 'node:fs';
+// Blocks are parsed in place from one reused 1 MiB read buffer; only a block straddling two reads
+// is copied.
+import { open, type FileHandle } from 'node:fs/promises';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 import { DEFAULT_TSRESOL, splitTimestamp, tsResolution, type TsResolution } from './timestamp.js';
 
@@ -67,20 +68,37 @@ class PcapngParser {
       : b[i]! * 0x1000000 + ((b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!);
   }
 
-  /** Feeds one chunk; returns the bytes that remain unparsed (kept for the next chunk). */
+  /**
+   * Feeds the next bytes of the file. `chunk` may be reused by the caller once this returns:
+   * blocks are parsed in place, and only what waits for more bytes (a block straddling two
+   * reads) is copied, just its own bytes.
+   */
   push(chunk: Buffer): void {
-    let buf: Buffer;
-    if (this.partsLen === 0) {
-      buf = chunk;
-    } else {
-      this.parts.push(chunk);
-      this.partsLen += chunk.length;
-      if (this.partsLen < this.need) return;
-      buf = Buffer.concat(this.parts, this.partsLen);
-      this.parts = [];
-      this.partsLen = 0;
-    }
     let pos = 0;
+    while (this.partsLen > 0) {
+      const take = Math.min(this.need - this.partsLen, chunk.length - pos);
+      if (take > 0) {
+        this.parts.push(Buffer.from(chunk.subarray(pos, pos + take)));
+        this.partsLen += take;
+        pos += take;
+      }
+      if (this.partsLen < this.need) return;
+      const buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLen);
+      const used = this.parse(buf, 0);
+      // Still short (the header told us the block's length): keep it and take more.
+      this.parts = used < buf.length ? [buf.subarray(used)] : [];
+      this.partsLen = buf.length - used;
+    }
+    const used = this.parse(chunk, pos);
+    if (used < chunk.length) {
+      this.parts = [Buffer.from(chunk.subarray(used))];
+      this.partsLen = chunk.length - used;
+    }
+  }
+
+  /** Parses whole blocks of buf from `start`; returns where it stopped and sets `need` for the rest. */
+  private parse(buf: Buffer, start: number): number {
+    let pos = start;
     const end = buf.length;
     for (;;) {
       const avail = end - pos;
@@ -120,10 +138,7 @@ class PcapngParser {
       pos += len;
       this.offset += len;
     }
-    if (pos < end) {
-      this.parts = [buf.subarray(pos)];
-      this.partsLen = end - pos;
-    }
+    return pos;
   }
 
   /** Bytes received but not parsed (at end of file: a truncated tail). */
@@ -243,53 +258,51 @@ class PcapngParser {
 /** A block that would extend past the end of the file: the file was cut. */
 class Truncation extends Error {}
 
-export function readPcapng(ctx: FormatContext): Promise<FormatResult> {
-  return new Promise<FormatResult>((resolve, reject) => {
-    const file = createReadStream(ctx.path, { highWaterMark: ctx.highWaterMark });
-    const parser = new PcapngParser(ctx);
-    let bytesRead = 0;
-    let settled = false;
-    const finish = (err?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      file.destroy();
-      if (err !== undefined) reject(err);
-      else resolve({ packets: parser.packets, bytes: bytesRead });
-    };
-    file.on('data', (chunk) => {
-      if (settled) return;
-      bytesRead += chunk.length;
+export async function readPcapng(ctx: FormatContext): Promise<FormatResult> {
+  let fh: FileHandle;
+  try {
+    fh = await open(ctx.path, 'r');
+  } catch (e) {
+    throw new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`);
+  }
+  const parser = new PcapngParser(ctx);
+  let bytesRead = 0;
+  // One read buffer for the whole file (see pcap.ts: a fresh buffer per read costs page faults).
+  const buf = Buffer.allocUnsafeSlow(ctx.highWaterMark);
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
+      } catch (e) {
+        throw new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`);
+      }
+      if (n === 0) break;
+      bytesRead += n;
       ctx.onBytes(bytesRead);
       try {
-        parser.push(chunk as Buffer);
-        const wait = ctx.backpressure();
-        if (wait) {
-          file.pause();
-          wait.then(() => file.resume(), finish);
-        }
+        parser.push(buf.subarray(0, n));
       } catch (e) {
         if ((e instanceof BlockError || e instanceof Truncation) && parser.offset === 0) {
-          finish(new CaptureError(`${ctx.path}: ${e.message}`));
-        } else if (e instanceof BlockError || e instanceof Truncation) {
+          throw new CaptureError(`${ctx.path}: ${e.message}`);
+        }
+        if (e instanceof BlockError || e instanceof Truncation) {
           const left = ctx.fileSize - parser.offset;
           ctx.sink.warning(`${ctx.path}: ${e.message}${e instanceof BlockError ? `; stopped reading (${left} bytes not read)` : ''}`);
-          finish();
-        } else {
-          finish(e); // the sink threw: not ours to swallow
+          return { packets: parser.packets, bytes: bytesRead };
         }
+        throw e; // the sink threw: not ours to swallow
       }
-    });
-    file.on('error', (e) => finish(new CaptureError(`${ctx.path}: read error: ${e.message}`)));
-    file.on('end', () => {
-      if (settled) return;
-      if (parser.leftover > 0) {
-        if (parser.offset === 0) {
-          finish(new CaptureError(`${ctx.path}: truncated pcapng section header (${parser.leftover} bytes)`));
-          return;
-        }
-        ctx.sink.warning(`${ctx.path}: capture truncated after ${parser.packets} packets (${parser.leftover} bytes left over)`);
-      }
-      finish();
-    });
-  });
+      // Hold the next read until the consumer's output has drained.
+      const wait = ctx.backpressure();
+      if (wait) await wait;
+    }
+  } finally {
+    await fh.close();
+  }
+  if (parser.leftover > 0) {
+    if (parser.offset === 0) throw new CaptureError(`${ctx.path}: truncated pcapng section header (${parser.leftover} bytes)`);
+    ctx.sink.warning(`${ctx.path}: capture truncated after ${parser.packets} packets (${parser.leftover} bytes left over)`);
+  }
+  return { packets: parser.packets, bytes: bytesRead };
 }
