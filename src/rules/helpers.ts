@@ -100,11 +100,19 @@ export function finalServerHello(c: Connection): ServerHello | undefined {
 const NO_HELLOS: readonly never[] = Object.freeze([]);
 
 export function allClientHellos(c: Connection): ClientHello[] {
-  return [c.clientHello, ...(c.additionalClientHellos ?? [])].filter((h): h is ClientHello => h !== undefined);
+  return hellos(c.clientHello, c.additionalClientHellos);
 }
 
 export function allServerHellos(c: Connection): ServerHello[] {
-  return [c.serverHello, ...(c.additionalServerHellos ?? [])].filter((h): h is ServerHello => h !== undefined);
+  return hellos(c.serverHello, c.additionalServerHellos);
+}
+
+function hellos<T>(first: T | undefined, more: readonly T[] | undefined): T[] {
+  // Almost every connection has one of each: one small array, nothing else.
+  if (more === undefined || more.length === 0) return first === undefined ? [] : [first];
+  const out = first === undefined ? [] : [first];
+  for (const h of more) if (h !== undefined) out.push(h);
+  return out;
 }
 
 /** TLS 1.0–1.2 negotiated (a ServerHello in TLS record format that did not pick TLS 1.3). */

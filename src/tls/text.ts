@@ -10,7 +10,10 @@ export function wireString(bytes: Uint8Array): string {
       break;
     }
   }
-  return ascii ? String.fromCharCode(...bytes) : utf8.decode(bytes);
+  if (!ascii) return utf8.decode(bytes);
+  // apply, not a spread (no iterator); long names (SNI may be 64 KB) natively, as latin1 = ASCII here.
+  if (bytes.length <= 256) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -4,9 +4,16 @@ import { allClientHellos, allServerHellos, finding, NO_FINDINGS } from '../helpe
 import type { Rule } from '../types.js';
 
 function check(c: Connection): readonly Finding[] {
+  // The common case first, without building anything: one hello each way, the suite offered.
+  const sh0 = c.serverHello;
+  const ch0 = c.clientHello;
+  if (sh0 && ch0 && !sh0.sslv2 && !ch0.sslv2 && !c.additionalClientHellos?.length && !c.additionalServerHellos?.length) {
+    const code = sh0.cipherSuite.code;
+    for (const s of ch0.cipherSuites) if (s.code === code) return NO_FINDINGS;
+  }
   const hellos = allClientHellos(c).filter((h) => !h.sslv2);
   if (hellos.length === 0) return NO_FINDINGS;
-  // A scan, not a Set: this runs on every connection and the lists are short.
+  // A scan, not a Set: the lists are short.
   const offered = (code: number): boolean => hellos.some((h) => h.cipherSuites.some((s) => s.code === code));
   const out: Finding[] = [];
   for (const sh of allServerHellos(c)) {

@@ -1,7 +1,7 @@
 // A server may only send extensions the client offered first (RFC 5246 §7.4.1.4, RFC 8446 §4.2),
 // with two exceptions: renegotiation_info answering the SCSV (RFC 5746 §3.6) and cookie in a
 // HelloRetryRequest (RFC 8446 §4.2.2).
-import type { Connection, Finding } from '../../tls/model.js';
+import type { ClientHello, Connection, Finding, ServerHello } from '../../tls/model.js';
 import { allClientHellos, allServerHellos, finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
@@ -9,10 +9,24 @@ const RENEGOTIATION_INFO = 0xff01;
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 const COOKIE = 44;
 
+/** Every extension of the ServerHello is one the ClientHello sent (the common case, checked without building anything). */
+function allOffered(sh: ServerHello, ch: ClientHello): boolean {
+  outer: for (const e of sh.extensions) {
+    for (const o of ch.extensions) if (o.code === e.code) continue outer;
+    return false;
+  }
+  return true;
+}
+
 function check(c: Connection): readonly Finding[] {
+  const sh0 = c.serverHello;
+  const ch0 = c.clientHello;
+  if (sh0 && ch0 && !sh0.sslv2 && !ch0.sslv2 && !c.additionalClientHellos?.length && !c.additionalServerHellos?.length && allOffered(sh0, ch0)) {
+    return NO_FINDINGS;
+  }
   const hellos = allClientHellos(c).filter((h) => !h.sslv2);
   if (hellos.length === 0) return NO_FINDINGS;
-  // A scan, not a Set: this runs on every connection and the lists are short.
+  // A scan, not a Set: the lists are short.
   const offered = (code: number): boolean => hellos.some((h) => h.extensions.some((e) => e.code === code));
   const scsv = hellos.some((h) => h.cipherSuites.some((s) => s.code === EMPTY_RENEGOTIATION_INFO_SCSV));
   const out: Finding[] = [];
