@@ -203,21 +203,21 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
       finish();
     }
   });
+  // One object for every packet: the sink may use it only during its call (CapturedPacket).
+  const p: CapturedPacket = { index: 0, sec: 0, nsec: 0, linkType: 0, caplen: 0, origLen: 0, data: new Uint8Array(0) };
   parser.on('packet', (pkt: Packet) => {
     if (settled) return;
     pendingHeader = false;
     const h = pkt.header;
     packets++;
     offset += RECORD_HEADER_LEN + h.capturedLength;
-    const p: CapturedPacket = {
-      index: packets,
-      sec: h.timestampSeconds,
-      nsec: h.timestampMicroseconds * nsecFactor,
-      linkType,
-      caplen: h.capturedLength,
-      origLen: h.originalLength,
-      data: pkt.data,
-    };
+    p.index = packets;
+    p.sec = h.timestampSeconds;
+    p.nsec = h.timestampMicroseconds * nsecFactor;
+    p.linkType = linkType;
+    p.caplen = h.capturedLength;
+    p.origLen = h.originalLength;
+    p.data = pkt.data;
     try {
       ctx.sink.packet(p);
     } catch (e) {

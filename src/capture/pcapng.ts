@@ -56,6 +56,8 @@ class PcapngParser {
   packets = 0;
   private readonly ts: [number, number] = [0, 0];
   private unknownIfaceWarned = false;
+  /** Handed to the sink for every packet (CapturedPacket: the sink copies what it keeps). */
+  private readonly packet: CapturedPacket = { index: 0, sec: 0, nsec: 0, linkType: 0, caplen: 0, origLen: 0, data: new Uint8Array(0) };
 
   constructor(private readonly ctx: FormatContext) {}
 
@@ -248,9 +250,14 @@ class PcapngParser {
       sec = this.ts[0] + iface.tsOffset;
       nsec = this.ts[1];
     }
-    const p: CapturedPacket = {
-      index: this.packets, sec, nsec, linkType: iface.linkType, caplen, origLen, data: b.subarray(at, at + caplen),
-    };
+    const p = this.packet;
+    p.index = this.packets;
+    p.sec = sec;
+    p.nsec = nsec;
+    p.linkType = iface.linkType;
+    p.caplen = caplen;
+    p.origLen = origLen;
+    p.data = b.subarray(at, at + caplen);
     this.ctx.sink.packet(p);
   }
 }

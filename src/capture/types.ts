@@ -1,6 +1,10 @@
 // Shared shapes of the capture layer. reader.ts re-exports them; they live here so that the
 // format readers can use them without importing reader.ts (which imports them).
 
+/**
+ * One packet as a reader hands it to PacketSink.packet(). The readers reuse one object for every
+ * packet, and `data` is a view of their read buffer: a sink copies what it keeps during its call.
+ */
 export interface CapturedPacket {
   /** 1-based frame number, counted as tshark counts (every packet record, IP or not). */
   index: number;

@@ -5,6 +5,7 @@
 // length without copying them. Feeding one byte at a time gives the same result as
 // one chunk (checked by property tests).
 import { ByteReader } from '../bytes/reader.js';
+import { intern } from '../util/intern.js';
 import { ByteQueue, copyBytes } from '../bytes/queue.js';
 import { LimitExceeded, describeError } from '../bytes/errors.js';
 import {
@@ -758,6 +759,7 @@ export class TlsSession {
       entry.summary = 'malformed';
       this.error(side, offset, describeError(e));
     }
+    if (entry.summary !== undefined) entry.summary = intern(entry.summary);
     return entry;
   }
 

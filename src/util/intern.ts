@@ -1,0 +1,15 @@
+// One copy of a string that a capture repeats on every connection (message summaries, SNI):
+// connections live across several young-generation collections, and what they hold is copied
+// at each one and then into the old generation. A shared copy is already there.
+
+/** Most distinct strings kept; the table starts over when full (hostile input cannot grow it). */
+const MAX_INTERNED = 4096;
+const seen = new Map<string, string>();
+
+export function intern(s: string): string {
+  const known = seen.get(s);
+  if (known !== undefined) return known;
+  if (seen.size >= MAX_INTERNED) seen.clear();
+  seen.set(s, s);
+  return s;
+}
