@@ -11,10 +11,10 @@
 // buffer, valid only during sink.packet() (CapturedPacket.data says so; what outlives the call
 // is copied by reassembly and by the TLS session).
 import { EventEmitter } from 'node:events';
-import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import pcapParser from 'pcap-parser';
 import type { GlobalHeader, PacketHeader, Packet } from 'pcap-parser';
+import { openCapture, readChunks } from './chunks.js';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 
 /** Floor of the per-record caplen cap: tcpdump's MAXIMUM_SNAPLEN (262144), the largest any libpcap writes. */
@@ -151,12 +151,7 @@ class SyncFeed extends EventEmitter {
 }
 
 export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatResult> {
-  let fh: FileHandle;
-  try {
-    fh = await open(ctx.path, 'r');
-  } catch (e) {
-    throw new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`);
-  }
+  const fh = await openCapture(ctx);
   const feed = new SyncFeed();
   const parser = pcapParser.parse(feed as unknown as Readable);
   let failure: unknown;
@@ -243,30 +238,17 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
     if (parser.buffer !== null && parser.buffer.length === 0) parser.buffer = null;
     feed.emit('data', piece);
   });
-  const buf = Buffer.allocUnsafeSlow(ctx.highWaterMark);
   try {
-    while (!settled) {
-      let n: number;
-      try {
-        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
-      } catch (e) {
-        finish(new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`));
-        break;
-      }
-      if (n === 0) break;
-      bytesRead += n;
-      ctx.onBytes(bytesRead);
-      aligner.write(buf.subarray(0, n));
-      // Hold the next read until the consumer's output has drained.
-      const wait = ctx.backpressure();
-      if (wait) await wait;
-    }
-    if (!settled) {
-      aligner.end();
-      feed.emit('end');
-    }
-  } finally {
-    await fh.close();
+    bytesRead = await readChunks(ctx, fh, (chunk) => {
+      aligner.write(chunk);
+      return !settled;
+    });
+  } catch (e) {
+    finish(e);
+  }
+  if (!settled) {
+    aligner.end();
+    feed.emit('end');
   }
   if (failure !== undefined) throw failure;
   return { packets, bytes: bytesRead };

@@ -1,8 +1,8 @@
 // Streaming pcapng reader (draft-ietf-opsawg-pcapng). Our own, because the only npm candidate
 // crashes on files written by editcap/tshark (see /work/shared/LIBRARIES.md §2).
-// Blocks are parsed in place from one reused 1 MiB read buffer; only a block straddling two reads
+// Blocks are parsed in place from the read buffers (chunks.ts); only a block straddling two reads
 // is copied.
-import { open, type FileHandle } from 'node:fs/promises';
+import { openCapture, readChunks } from './chunks.js';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 import { DEFAULT_TSRESOL, splitTimestamp, tsResolution, type TsResolution } from './timestamp.js';
 
@@ -266,50 +266,29 @@ class PcapngParser {
 class Truncation extends Error {}
 
 export async function readPcapng(ctx: FormatContext): Promise<FormatResult> {
-  let fh: FileHandle;
-  try {
-    fh = await open(ctx.path, 'r');
-  } catch (e) {
-    throw new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`);
-  }
+  const fh = await openCapture(ctx);
   const parser = new PcapngParser(ctx);
-  let bytesRead = 0;
-  // One read buffer for the whole file (see pcap.ts: a fresh buffer per read costs page faults).
-  const buf = Buffer.allocUnsafeSlow(ctx.highWaterMark);
-  try {
-    for (;;) {
-      let n: number;
-      try {
-        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
-      } catch (e) {
-        throw new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`);
+  let stopped = false;
+  const bytes = await readChunks(ctx, fh, (chunk) => {
+    try {
+      parser.push(chunk);
+      return true;
+    } catch (e) {
+      if ((e instanceof BlockError || e instanceof Truncation) && parser.offset === 0) {
+        throw new CaptureError(`${ctx.path}: ${e.message}`);
       }
-      if (n === 0) break;
-      bytesRead += n;
-      ctx.onBytes(bytesRead);
-      try {
-        parser.push(buf.subarray(0, n));
-      } catch (e) {
-        if ((e instanceof BlockError || e instanceof Truncation) && parser.offset === 0) {
-          throw new CaptureError(`${ctx.path}: ${e.message}`);
-        }
-        if (e instanceof BlockError || e instanceof Truncation) {
-          const left = ctx.fileSize - parser.offset;
-          ctx.sink.warning(`${ctx.path}: ${e.message}${e instanceof BlockError ? `; stopped reading (${left} bytes not read)` : ''}`);
-          return { packets: parser.packets, bytes: bytesRead };
-        }
-        throw e; // the sink threw: not ours to swallow
+      if (e instanceof BlockError || e instanceof Truncation) {
+        const left = ctx.fileSize - parser.offset;
+        ctx.sink.warning(`${ctx.path}: ${e.message}${e instanceof BlockError ? `; stopped reading (${left} bytes not read)` : ''}`);
+        stopped = true;
+        return false;
       }
-      // Hold the next read until the consumer's output has drained.
-      const wait = ctx.backpressure();
-      if (wait) await wait;
+      throw e; // the sink threw: not ours to swallow
     }
-  } finally {
-    await fh.close();
-  }
-  if (parser.leftover > 0) {
+  });
+  if (!stopped && parser.leftover > 0) {
     if (parser.offset === 0) throw new CaptureError(`${ctx.path}: truncated pcapng section header (${parser.leftover} bytes)`);
     ctx.sink.warning(`${ctx.path}: capture truncated after ${parser.packets} packets (${parser.leftover} bytes left over)`);
   }
-  return { packets: parser.packets, bytes: bytesRead };
+  return { packets: parser.packets, bytes };
 }
