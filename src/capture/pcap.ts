@@ -2,7 +2,7 @@
 // /work/shared/LIBRARIES.md §2: it rejects the nanosecond magic, is silent about truncated
 // files, never bounds capturedLength and leaves the file stream open after an error.
 //
-// We read the file ourselves, into one buffer reused for every read, and hand pcap-parser the
+// We read the file ourselves (chunks.ts: two read buffers used in turn) and hand pcap-parser the
 // bytes as synchronous 'data' events on a stand-in stream. Two costs go away that way, each
 // larger than all of pcap-parser's own parsing: a fresh read buffer per chunk (its pages are
 // faulted in anew by every read on VMs where that is slow), and pcap-parser's copy of its
@@ -28,7 +28,7 @@ const RECORD_HEADER_LEN = 16;
  * two reads is copied once, here. It also rewrites the nanosecond magic to the microsecond one
  * of the same byte order so pcap-parser accepts it (the 'microseconds' it reports are then ns).
  */
-export class RecordAligner {
+class RecordAligner {
   private seen = 0;
   /** The start of a record (or of the global header) that straddles reads, copied. */
   private pending: Buffer[] = [];

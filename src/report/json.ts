@@ -57,15 +57,18 @@ export class JsonLineEncoder {
 
   flush(): void {
     if (this.pos === 0) return;
+    let chunk: Buffer;
     if (this.pos < this.buf.length >> 2) {
       // A short flush (the proxy writes each line at once): hand on a copy, keep the buffer.
-      this.sink(Buffer.from(this.buf.subarray(0, this.pos)));
+      chunk = Buffer.from(this.buf.subarray(0, this.pos));
     } else {
-      this.sink(this.buf.subarray(0, this.pos));
+      // The next buffer is in place before the sink runs, so it may recycle() this one at once.
+      chunk = this.buf.subarray(0, this.pos);
       this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
     }
     this.pos = 0;
     this.flushes++;
+    this.sink(chunk);
   }
 
   /** Gives back a chunk the sink received and no longer needs; it may be written to again. */

@@ -37,6 +37,21 @@ test('every connection of every capture encodes to the bytes of JSON.stringify',
   // Twice through one encoder (the second pass comes from its caches), and with 61-byte chunks.
   assert.ok(encode([...conns, ...conns]).equals(Buffer.concat([want, want])));
   assert.ok(encode(conns, 61).equals(want));
+
+  // A sink that hands every chunk back as soon as it has copied it: the same bytes, from a few
+  // buffers written again and again (a recycled buffer that was still in use would show here).
+  const copies: Buffer[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  const enc: JsonLineEncoder = new JsonLineEncoder((c) => {
+    copies.push(Buffer.from(c));
+    buffers.add(c.buffer);
+    enc.recycle(c);
+  }, 4096);
+  for (const c of [...conns, ...conns]) enc.line(c);
+  enc.flush();
+  assert.ok(Buffer.concat(copies).equals(Buffer.concat([want, want])));
+  assert.ok(copies.length > 100, `chunks: ${copies.length}`);
+  assert.ok(buffers.size < copies.length / 10, `${buffers.size} buffers for ${copies.length} chunks`);
 });
 
 test('arbitrary values encode to the bytes of JSON.stringify', () => {
