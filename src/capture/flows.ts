@@ -7,6 +7,7 @@ import { IPPROTO_TCP, IP_FRAGMENT, IP_MALFORMED, ipv4String, ipv6String, newIpIn
 import { DEFAULT_MAX_BUFFERED_PER_DIRECTION, DirectionReassembler, type ReassemblyCounters, type SegmentMeta, type StreamOutput } from './reassembly.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, newTcpInfo, parseTcp } from './tcp.js';
 import type { CapturedPacket } from './types.js';
+import { FifoMap } from '../util/fifo-map.js';
 
 export type { SegmentMeta } from './reassembly.js';
 
@@ -114,7 +115,7 @@ export class FlowTable {
     gaps: 0, gapBytes: 0, bufferedBytes: 0,
   };
   private readonly flows = new Map<string, Flow>();
-  private readonly tombs = new Map<string, Tombstone>();
+  private readonly tombs = new FifoMap<Tombstone>();
   private readonly fragKeys = new Set<string>();
   private lruHead: Flow | null = null;
   private lruTail: Flow | null = null;
@@ -327,7 +328,7 @@ export class FlowTable {
     this.stats.activeFlows = this.flows.size;
     if (reason === 'fin' || reason === 'rst') {
       this.tombs.set(flow.key, { at: this.clock, syn0: flow.dirs[0].synSeq, syn1: flow.dirs[1].synSeq });
-      if (this.tombs.size > this.maxFlows) this.tombs.delete(this.tombs.keys().next().value!);
+      if (this.tombs.size > this.maxFlows) this.tombs.deleteOldest();
     }
     flow.handler.close(reason);
   }
