@@ -115,7 +115,7 @@ export class FlowTable {
     gaps: 0, gapBytes: 0, bufferedBytes: 0,
   };
   private readonly flows = new Map<string, Flow>();
-  private readonly tombs = new FifoMap<Tombstone>();
+  private readonly tombs = new FifoMap<string, Tombstone>();
   private readonly fragKeys = new Set<string>();
   private lruHead: Flow | null = null;
   private lruTail: Flow | null = null;

@@ -15,6 +15,7 @@ import * as pkijs from 'pkijs';
 import { Malformed, TlsParseError, Truncated, describeError } from '../bytes/errors.js';
 import { ByteReader } from '../bytes/reader.js';
 import { MAX_CERTIFICATE_BYTES } from '../limits.js';
+import { FifoMap } from '../util/fifo-map.js';
 import type { CertInfo, PublicKeyInfo } from '../tls/model.js';
 import { TAG, type Tlv, contents, decodeOid, decodeString, expectTlv, readTlv, toHex } from './der.js';
 import { formatName, readName } from './dn.js';
@@ -45,7 +46,7 @@ interface CacheEntry {
  * byte: the same chain arrives on every connection, and this is cheaper than the SHA-256 the
  * lookup was made with, which is now computed once per distinct certificate.
  */
-const cache = new Map<number, CacheEntry[]>();
+const cache = new FifoMap<number, CacheEntry[]>();
 let cached = 0;
 
 /** Empties the decode cache (tests, benchmarks). */
@@ -106,9 +107,10 @@ export function decodeCertificate(der: Uint8Array): CertInfo {
   }
   cached++;
   while (cached > CERT_CACHE_SIZE) {
-    const [oldestKey, oldest] = cache.entries().next().value!;
+    const oldestKey = cache.oldestKey()!;
+    const oldest = cache.get(oldestKey)!;
     oldest.shift();
-    if (oldest.length === 0) cache.delete(oldestKey);
+    if (oldest.length === 0) cache.deleteOldest();
     cached--;
   }
   return info;

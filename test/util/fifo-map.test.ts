@@ -17,7 +17,7 @@ test('FifoMap agrees with a Map on set, delete, deleteOldest and clear', () => {
   fc.assert(
     fc.property(fc.array(op, { maxLength: 3000, size: 'max' }), (ops) => {
       const want = new Map<string, number>();
-      const got = new FifoMap<number>();
+      const got = new FifoMap<string, number>();
       for (const o of ops) {
         if (o.op === 'set') {
           want.set(o.key, o.value);
@@ -49,7 +49,7 @@ test('FifoMap agrees with a Map on set, delete, deleteOldest and clear', () => {
 });
 
 test('FifoMap keeps the newest 10,000 of 200,000 keys (one drop per insert, stale queue entries rebuilt)', () => {
-  const m = new FifoMap<number>();
+  const m = new FifoMap<string, number>();
   for (let i = 0; i < 10_000; i++) m.set(`k${i}`, i);
   for (let i = 10_000; i < 200_000; i++) {
     m.set(`k${i}`, i);
