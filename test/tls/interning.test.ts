@@ -11,6 +11,29 @@ import { codeListHash, codePoints } from '../../src/tls/registry/registry.js';
 import { CIPHER_SUITES } from '../../src/tls/registry/cipher-suites.js';
 import { ext, u16list, vec16, ascii, u8 } from '../helpers/tls-bytes.js';
 
+/**
+ * Two different lists with the same codeListHash, by a birthday search: `list(next)` makes a
+ * list from a seeded xorshift source of 16-bit values (2^32 hashes need ~80,000 lists).
+ */
+function collidingLists(seed: number, list: (next16: () => number) => number[]): [number[], number[]] {
+  let state = seed;
+  const next16 = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state & 0xffff;
+  };
+  const seen = new Map<number, number[]>();
+  for (let i = 0; i < 2_000_000; i++) {
+    const values = list(next16);
+    const h = codeListHash(values);
+    const other = seen.get(h);
+    if (other && other.some((v, k) => v !== values[k])) return [other, values];
+    seen.set(h, values);
+  }
+  assert.fail('no colliding pair found');
+}
+
 test('codePoints: the same codes give one frozen list; a hash collision gives each list its own codes', () => {
   const a = codePoints(CIPHER_SUITES, [0x1301, 0x1302, 0xc02f]);
   const b = codePoints(CIPHER_SUITES, [0x1301, 0x1302, 0xc02f]);
@@ -18,26 +41,8 @@ test('codePoints: the same codes give one frozen list; a hash collision gives ea
   assert.ok(Object.isFrozen(a));
   assert.deepEqual(a.map((c) => c.name), ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']);
 
-  // Two different three-code lists with the same hash (a birthday search over 2^32 hashes
-  // needs ~80,000 random lists).
-  const seen = new Map<number, number[]>();
-  let pair: [number[], number[]] | undefined;
-  let state = 20261126;
-  const next16 = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state & 0xffff;
-  };
-  for (let i = 0; i < 2_000_000 && !pair; i++) {
-    const codes = [next16(), next16(), next16()];
-    const h = codeListHash(codes);
-    const other = seen.get(h);
-    if (other && other.some((c, k) => c !== codes[k])) pair = [other, codes];
-    else seen.set(h, codes);
-  }
-  assert.ok(pair, 'a colliding pair was found');
-  const [x, y] = pair;
+  // Two different three-code lists with the same hash.
+  const [x, y] = collidingLists(20261126, (next16) => [next16(), next16(), next16()]);
   for (let round = 0; round < 3; round++) {
     assert.deepEqual(codePoints(CIPHER_SUITES, x).map((c) => c.code), x);
     assert.deepEqual(codePoints(CIPHER_SUITES, y).map((c) => c.code), y);
@@ -70,24 +75,9 @@ test('decodeExtensions: identical extension blocks share one frozen list; an ext
   assert.equal(first[1]!.error, undefined);
   assert.equal(extensions([...sni, ...ext(10, vec16([0, 29, 0])), ...ext(23, [])])[1]!.error, broken[1]!.error);
 
-  // Two blocks of three unassigned extensions whose (type << 16 | length) lists collide.
-  const seen = new Map<number, number[]>();
-  let pair: [number[], number[]] | undefined;
-  let state = 1126;
-  const next8 = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state & 0xff;
-  };
-  for (let i = 0; i < 2_000_000 && !pair; i++) {
-    const packed = [0, 1, 2].map(() => (0x7700 + next8()) * 0x10000 + next8());
-    const h = codeListHash(packed);
-    const other = seen.get(h);
-    if (other && other.some((v, k) => v !== packed[k])) pair = [other, packed];
-    else seen.set(h, packed);
-  }
-  assert.ok(pair, 'a colliding pair was found');
+  // Two blocks of three unassigned extensions (types 0x7700-0x77ff, bodies of 0-255 bytes)
+  // whose (type << 16 | length) lists collide.
+  const pair = collidingLists(1126, (next16) => [0, 1, 2].map(() => (0x7700 + (next16() & 0xff)) * 0x10000 + (next16() & 0xff)));
   const unassigned = (packed: number[]): number[] => packed.flatMap((v) => ext(Math.floor(v / 0x10000), new Array<number>(v & 0xffff).fill(0)));
   for (let round = 0; round < 3; round++) {
     for (const packed of pair) {
