@@ -28,8 +28,15 @@ export class ByteReader {
 
   /** Field path, e.g. "ClientHello.extensions[3](supported_groups).named_group_list". */
   get path(): string {
-    if (this.parent === null) return this.label;
-    return this.parent.at(this.label);
+    // A loop, not recursion up the parents: a DER structure may nest readers thousands deep.
+    const labels: string[] = [];
+    for (let r: ByteReader | null = this; r !== null; r = r.parent) labels.push(r.label);
+    let path = '';
+    for (let i = labels.length - 1; i >= 0; i--) {
+      const label = labels[i]!;
+      if (label) path = path ? `${path}.${label}` : label;
+    }
+    return path;
   }
 
   /** Absolute offset of the next byte. */
