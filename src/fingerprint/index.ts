@@ -2,7 +2,8 @@
 // ServerHello that settled the handshake (after a HelloRetryRequest, the real ServerHello).
 // Pure: computed from the decoded model, no bytes needed.
 import { digestHex } from './digest.js';
-import type { Connection, ServerHello } from '../tls/model.js';
+import type { Connection } from '../tls/model.js';
+import { finalServerHello } from '../rules/helpers.js';
 import { ja3String, ja3sString } from './ja3.js';
 import { ja4, ja4Raw } from './ja4.js';
 
@@ -27,11 +28,6 @@ export interface FingerprintOptions {
   ja4Raw?: boolean;
 }
 
-/** The ServerHello that settled the handshake: the last one that is not a HelloRetryRequest. */
-export function settlingServerHello(c: Connection): ServerHello | undefined {
-  const all = [c.serverHello, ...(c.additionalServerHellos ?? [])].filter((h): h is ServerHello => h !== undefined);
-  return all.filter((h) => !h.helloRetryRequest).at(-1);
-}
 
 /** MD5 hex, or undefined when the provider refuses it (OpenSSL FIPS mode). */
 function md5(s: string, notes: string[]): string | undefined {
@@ -64,7 +60,7 @@ export function fingerprints(c: Connection, opts: FingerprintOptions = {}): Fing
       }
     }
   }
-  const sh = settlingServerHello(c);
+  const sh = finalServerHello(c);
   if (sh) {
     const full = ja3sString(sh);
     if (full !== undefined) {
