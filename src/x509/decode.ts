@@ -80,9 +80,13 @@ export function decodeCertificate(der: Uint8Array): CertInfo {
   if (bucket !== undefined) {
     for (const e of bucket) {
       if (Buffer.compare(e.der, der) === 0) {
-        // Map keeps insertion order: re-inserting makes this the most recently used entry.
-        cache.delete(key);
-        cache.set(key, bucket);
+        // Re-inserting makes this the most recently used entry. Only once the cache is half
+        // full, where eviction comes near: a capture with a few chains hits them on every
+        // connection, and the re-insertion cost more than the lookup.
+        if (cached > CERT_CACHE_SIZE / 2) {
+          cache.delete(key);
+          cache.set(key, bucket);
+        }
         return e.info;
       }
     }

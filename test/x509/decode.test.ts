@@ -221,6 +221,20 @@ describe('decodeCertificate: cache', () => {
     clearCertificateCache();
   });
 
+  it('drops the least recently used certificate when full', () => {
+    clearCertificateCache();
+    const der = (i: number) => Uint8Array.of(0x30, 0x02, i & 0xff, i >> 8);
+    const first = decodeCertificate(der(0));
+    const second = decodeCertificate(der(1));
+    for (let i = 2; i < CERT_CACHE_SIZE; i++) decodeCertificate(der(i));
+    assert.equal(decodeCertificate(der(0)), first, 'a hit: the same object');
+    decodeCertificate(der(CERT_CACHE_SIZE)); // one more: the oldest unused one goes
+    assert.equal(certificateCacheSize(), CERT_CACHE_SIZE);
+    assert.equal(decodeCertificate(der(0)), first, 'used a moment ago: kept');
+    assert.notEqual(decodeCertificate(der(1)), second, 'least recently used: decoded again');
+    clearCertificateCache();
+  });
+
   it('is bounded by CERT_CACHE_SIZE', () => {
     clearCertificateCache();
     for (let i = 0; i < CERT_CACHE_SIZE + 10; i++) decodeCertificate(Uint8Array.of(0x30, 0x02, i & 0xff, i >> 8));
