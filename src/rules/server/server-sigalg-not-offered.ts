@@ -6,6 +6,9 @@ import type { Rule } from '../types.js';
 
 function check(c: Connection): readonly Finding[] {
   const alg = c.serverKeyExchange?.signatureAlgorithm;
+  // The common case without building anything: one ClientHello that listed the scheme.
+  const only = c.additionalClientHellos?.length ? undefined : c.clientHello?.signatureAlgorithms;
+  if (alg && only) for (const s of only) if (s.code === alg.code) return NO_FINDINGS;
   const hellos = allClientHellos(c);
   if (!alg || hellos.length === 0) return NO_FINDINGS;
   const lists = hellos.map((h) => h.signatureAlgorithms);
