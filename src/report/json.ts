@@ -17,6 +17,9 @@ const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
 /** Strings longer than this are checked with NEEDS_ESCAPE and copied natively. */
 const LONG_STRING = 24;
+/** JSON.stringify's two-character escapes of control characters: \b \t \n \f \r. */
+const SHORT_ESCAPES: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
+const HEX_DIGITS = Buffer.from('0123456789abcdef');
 /** Anything but printable ASCII without `"` and `\`. */
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 
@@ -107,7 +110,7 @@ export class JsonLineEncoder {
     if (n > LONG_STRING) {
       // Long strings: one native regex scan and a native latin1 copy beat a loop per character.
       if (NEEDS_ESCAPE.test(s)) {
-        this.utf8(JSON.stringify(s));
+        if (!this.asciiEscaped(s)) this.utf8(JSON.stringify(s));
         return;
       }
       this.room(n + 2);
@@ -132,6 +135,42 @@ export class JsonLineEncoder {
     }
     buf[p++] = QUOTE;
     this.pos = p;
+  }
+
+  /**
+   * An ASCII string that needs escaping (finding details are lines joined with \n), written
+   * with JSON.stringify's escapes without making its string. False, with nothing written, for
+   * anything beyond ASCII: JSON.stringify and UTF-8 handle that.
+   */
+  private asciiEscaped(s: string): boolean {
+    const n = s.length;
+    for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) return false;
+    this.room(n * 6 + 2);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      // DEL (0x7f) too: JSON.stringify leaves it as it is.
+      if (c >= 0x20 && c !== QUOTE && c !== 0x5c) {
+        buf[p++] = c;
+        continue;
+      }
+      buf[p++] = 0x5c;
+      const short = c < 0x20 ? SHORT_ESCAPES[c] : undefined;
+      if (c === QUOTE || c === 0x5c) buf[p++] = c;
+      else if (short !== undefined) buf[p++] = short;
+      else {
+        buf[p++] = 0x75; // u00XX, lower-case hex as JSON.stringify writes it
+        buf[p++] = 0x30;
+        buf[p++] = 0x30;
+        buf[p++] = HEX_DIGITS[c >> 4]!;
+        buf[p++] = HEX_DIGITS[c & 15]!;
+      }
+    }
+    buf[p++] = QUOTE;
+    this.pos = p;
+    return true;
   }
 
   private number(v: number): void {

@@ -85,3 +85,15 @@ test('a frozen object with a mutable child is not cached', () => {
   enc.flush();
   assert.equal(Buffer.concat(chunks).toString(), '{"child":{"n":1}}\n{"child":{"n":2}}\n');
 });
+
+test('long ASCII strings that need escaping (control characters, quotes, backslashes, DEL) encode as JSON.stringify does', () => {
+  const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), minLength: 25, maxLength: 300, size: 'max' });
+  fc.assert(
+    fc.property(fc.array(ascii, { maxLength: 20 }), (strings) => {
+      const values = strings.map((s) => ({ detail: s, lines: [s, `${s}\n${s}`] }));
+      assert.ok(encode(values).equals(expected(values)));
+      assert.ok(encode(values, 37).equals(expected(values)));
+    }),
+    { seed: 20261126, numRuns: 500 },
+  );
+});
