@@ -16,6 +16,7 @@ import { Malformed, TlsParseError, Truncated, describeError } from '../bytes/err
 import { ByteReader } from '../bytes/reader.js';
 import { MAX_CERTIFICATE_BYTES } from '../limits.js';
 import { FifoMap } from '../util/fifo-map.js';
+import { listHashEnd, listHashStep } from '../util/hash.js';
 import type { CertInfo, PublicKeyInfo } from '../tls/model.js';
 import { TAG, type Tlv, contents, decodeOid, decodeString, expectTlv, readTlv, toHex } from './der.js';
 import { formatName, readName } from './dn.js';
@@ -61,9 +62,9 @@ export function certificateCacheSize(): number {
 }
 
 function cacheKey(der: Uint8Array): number {
-  let h = der.length;
-  for (let i = Math.max(0, der.length - 32); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x9e3779b1);
-  return h >>> 0;
+  let h = 0;
+  for (let i = Math.max(0, der.length - 32); i < der.length; i++) h = listHashStep(h, der[i]!);
+  return listHashEnd(h, der.length);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { listHashEnd, listHashStep } from '../../util/hash.js';
 import type { CodePoint } from '../model.js';
 
 /**
@@ -89,22 +90,11 @@ export function codePoints(registry: Registry, codes: readonly number[]): readon
   return list;
 }
 
-/**
- * The 32-bit hash lists are filed under when they are shared (code-point lists here, extension
- * lists by (type << 16 | length)); listHashStep per element, then listHashEnd.
- */
+/** The hash codePoints() files a list under (src/util/hash.ts). */
 export function codeListHash(codes: readonly number[]): number {
   let hash = 0;
   for (let i = 0; i < codes.length; i++) hash = listHashStep(hash, codes[i]!);
   return listHashEnd(hash, codes.length);
-}
-
-export function listHashStep(hash: number, value: number): number {
-  return Math.imul(hash ^ value, 0x9e3779b1) >>> 0;
-}
-
-export function listHashEnd(hash: number, length: number): number {
-  return Math.imul(hash ^ length, 0x85ebca6b) >>> 0;
 }
 
 function sameCodes(list: readonly CodePoint[], codes: readonly number[]): boolean {
