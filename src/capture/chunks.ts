@@ -16,8 +16,8 @@ export async function openCapture(ctx: FormatContext): Promise<FileHandle> {
 /**
  * Calls `chunk` with each piece of the file, in order, until the end or until it returns false.
  * A chunk is a view of a buffer that is read into again as soon as the call returns: the callee
- * copies what it keeps. Between chunks it waits for ctx.backpressure(). Resolves with the bytes read; closes
- * the file either way.
+ * copies what it keeps. Between chunks it waits for ctx.backpressure(). Resolves with the bytes
+ * read; closes the file either way.
  */
 export async function readChunks(ctx: FormatContext, fh: FileHandle, chunk: (bytes: Buffer) => boolean): Promise<number> {
   let cur = Buffer.allocUnsafeSlow(ctx.highWaterMark);
