@@ -113,8 +113,10 @@ export class ByteQueue {
   }
 
   clear(): void {
-    this.chunks = [];
-    this.offsets = [];
+    // In place: a queue is emptied once per handshake message, and new arrays each time were
+    // a good part of what a connection allocates.
+    this.chunks.length = 0;
+    this.offsets.length = 0;
     this.head = 0;
     this.headPos = 0;
     this.total = 0;
@@ -122,8 +124,12 @@ export class ByteQueue {
   }
 
   private compact(): void {
-    this.chunks = this.chunks.slice(this.head);
-    this.offsets = this.offsets.slice(this.head);
+    if (this.total === 0) {
+      this.clear();
+      return;
+    }
+    this.chunks.splice(0, this.head);
+    this.offsets.splice(0, this.head);
     this.head = 0;
     this.lent = Math.min(this.lent, this.chunks.length);
   }

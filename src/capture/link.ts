@@ -18,13 +18,24 @@ export interface NetworkLayer {
   offset: number;
 }
 
+/**
+ * Where the IP header is, packed in one number so the per-packet path allocates nothing:
+ * offset * 2, plus 1 for IPv6; NO_IP when there is none. ipOffset()/ipVersion() unpack it.
+ */
+export type PackedNetworkLayer = number;
+export const NO_IP: PackedNetworkLayer = -1;
+export const ipOffset = (nl: PackedNetworkLayer): number => nl >> 1;
+export const ipVersion = (nl: PackedNetworkLayer): 4 | 6 => (nl & 1 ? 6 : 4);
+const v4 = (offset: number): PackedNetworkLayer => offset << 1;
+const v6 = (offset: number): PackedNetworkLayer => (offset << 1) | 1;
+
 const ETH_IPV4 = 0x0800;
 const ETH_IPV6 = 0x86dd;
 
-function byEthertype(type: number, offset: number): NetworkLayer | null {
-  if (type === ETH_IPV4) return { kind: 4, offset };
-  if (type === ETH_IPV6) return { kind: 6, offset };
-  return null;
+function byEthertype(type: number, offset: number): PackedNetworkLayer {
+  if (type === ETH_IPV4) return v4(offset);
+  if (type === ETH_IPV6) return v6(offset);
+  return NO_IP;
 }
 
 /** 802.1Q (0x8100), 802.1ad (0x88a8) and the pre-standard QinQ 0x9100 tag: 2 bytes TCI, then the next type. */
@@ -32,34 +43,40 @@ function isVlan(type: number): boolean {
   return type === 0x8100 || type === 0x88a8 || type === 0x9100;
 }
 
-function skipVlans(d: Uint8Array, typeAt: number, len: number): NetworkLayer | null {
+function skipVlans(d: Uint8Array, typeAt: number, len: number): PackedNetworkLayer {
   let at = typeAt;
   for (let i = 0; i <= MAX_VLAN_TAGS; i++) {
-    if (at + 2 > len) return null;
+    if (at + 2 > len) return NO_IP;
     const type = (d[at]! << 8) | d[at + 1]!;
     if (!isVlan(type)) return byEthertype(type, at + 2);
     at += 4;
   }
-  return null;
+  return NO_IP;
 }
 
 /** BSD AF_ values for IP: AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS). */
-function byAf(af: number, offset: number): NetworkLayer | null {
-  if (af === 2) return { kind: 4, offset };
-  if (af === 24 || af === 28 || af === 30) return { kind: 6, offset };
-  return null;
+function byAf(af: number, offset: number): PackedNetworkLayer {
+  if (af === 2) return v4(offset);
+  if (af === 24 || af === 28 || af === 30) return v6(offset);
+  return NO_IP;
 }
 
-function byVersionNibble(d: Uint8Array, len: number): NetworkLayer | null {
-  if (len < 1) return null;
+function byVersionNibble(d: Uint8Array, len: number): PackedNetworkLayer {
+  if (len < 1) return NO_IP;
   const v = d[0]! >> 4;
-  if (v === 4) return { kind: 4, offset: 0 };
-  if (v === 6) return { kind: 6, offset: 0 };
-  return null;
+  if (v === 4) return v4(0);
+  if (v === 6) return v6(0);
+  return NO_IP;
 }
 
 /** Where the IP header starts in a frame of this link type; null for non-IP frames and unsupported link types. */
 export function networkLayer(linkType: number, d: Uint8Array, len: number = d.length): NetworkLayer | null {
+  const nl = packedNetworkLayer(linkType, d, len);
+  return nl === NO_IP ? null : { kind: ipVersion(nl), offset: ipOffset(nl) };
+}
+
+/** networkLayer() packed into a number (see PackedNetworkLayer), for the per-packet path. */
+export function packedNetworkLayer(linkType: number, d: Uint8Array, len: number = d.length): PackedNetworkLayer {
   switch (linkType) {
     case LINKTYPE_ETHERNET:
       // dst(6) src(6) type(2); a type <= 1500 is an 802.3 length (LLC follows), not IP.
@@ -69,7 +86,7 @@ export function networkLayer(linkType: number, d: Uint8Array, len: number = d.le
       return skipVlans(d, 14, len);
     case LINKTYPE_LINUX_SLL2: {
       // protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1) addr len(1) addr(8)
-      if (len < 20) return null;
+      if (len < 20) return NO_IP;
       const type = (d[0]! << 8) | d[1]!;
       // A VLAN protocol means the tag's TCI starts the payload and the inner type follows it.
       return isVlan(type) ? skipVlans(d, 22, len) : byEthertype(type, 20);
@@ -79,20 +96,20 @@ export function networkLayer(linkType: number, d: Uint8Array, len: number = d.le
     case 14: // DLT_RAW on BSD/OS; likewise
       return byVersionNibble(d, len);
     case LINKTYPE_IPV4:
-      return len >= 1 ? { kind: 4, offset: 0 } : null;
+      return len >= 1 ? v4(0) : NO_IP;
     case LINKTYPE_IPV6:
-      return len >= 1 ? { kind: 6, offset: 0 } : null;
+      return len >= 1 ? v6(0) : NO_IP;
     case LINKTYPE_NULL: {
       // The AF value is in the capturing host's byte order; AF values are < 256, so it is
       // either byte 0 (little-endian host) or byte 3 (big-endian host).
-      if (len < 4) return null;
+      if (len < 4) return NO_IP;
       return byAf(d[0] !== 0 ? d[0]! : d[3]!, 4);
     }
     case LINKTYPE_LOOP:
       // OpenBSD loopback: the same 4-byte AF header, always in network byte order.
-      if (len < 4) return null;
+      if (len < 4) return NO_IP;
       return byAf(d[3]!, 4);
     default:
-      return null;
+      return NO_IP;
   }
 }

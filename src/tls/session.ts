@@ -215,8 +215,15 @@ export class TlsSession {
   private clientKeyExchange: ClientKeyExchange | undefined;
   private certificateVerify: CertificateVerify | undefined;
   private newSessionTicket: NewSessionTicket | undefined;
-  private alerts: Pending<Omit<Alert, 'from'>>[] = [];
-  private ladder: Pending<Omit<LadderEntry, 'from'>>[] = [];
+  /**
+   * Alerts and ladder entries are made with `from` as it stands when they are (see role()), and
+   * with each one's side alongside: result() hands out the same objects, and copies only one
+   * whose role changed since (a ServerHello seen before its ClientHello).
+   */
+  private alerts: Alert[] = [];
+  private alertSides: Side[] = [];
+  private ladder: LadderEntry[] = [];
+  private ladderSides: Side[] = [];
   private ladderDropped = 0;
   private errors: Pending<Omit<ConnectionError, 'from'>>[] = [];
   private errorsDropped = 0;
@@ -333,6 +340,16 @@ export class TlsSession {
         return;
       case 'sslv2':
         this.sslv2(side, d, chunk);
+        return;
+      case 'start':
+        // Nearly every stream starts with a whole record header in its first chunk: straight
+        // to the record layer, as locate() would decide, without queueing the chunk first.
+        if (chunk.length >= 5 && d.scan.length === 0 && plausibleHeader(chunk[0]!, chunk[1]!, chunk[2]!, (chunk[3]! << 8) | chunk[4]!)) {
+          d.mode = 'records';
+          this.records(side, d, chunk);
+          return;
+        }
+        this.locate(side, d, chunk);
         return;
       default:
         this.locate(side, d, chunk);
@@ -542,7 +559,7 @@ export class TlsSession {
         if (encrypted) {
           if (!d.encryptedRecordLogged) {
             d.encryptedRecordLogged = true;
-            this.addLadder(side, d, { record: 'handshake', length, offset: d.headerOffset, encrypted: true, summary: this.tls13 ? 'encrypted handshake' : 'Finished (encrypted)' });
+            this.addLadder(side, d, { from: this.role(side), record: 'handshake', length, offset: d.headerOffset, encrypted: true, summary: this.tls13 ? 'encrypted handshake' : 'Finished (encrypted)' });
             if (!this.tls13) this.lastHandshake = 'finished';
           }
         } else {
@@ -555,6 +572,7 @@ export class TlsSession {
         if (!d.appDataLogged) {
           d.appDataLogged = true;
           this.addLadder(side, d, {
+            from: this.role(side),
             record: 'application_data',
             length,
             offset: d.headerOffset,
@@ -570,7 +588,7 @@ export class TlsSession {
         // protected one (ChaCha20-Poly1305) is 18. Longer ones are encrypted whatever we thought.
         if (encrypted || (type === CT_ALERT && length > 8)) {
           if (type === CT_ALERT) this.addAlert(side, d, null, null);
-          else if (type === CT_HEARTBEAT) this.addLadder(side, d, { record: 'heartbeat', length, offset: d.headerOffset, encrypted: true });
+          else if (type === CT_HEARTBEAT) this.addLadder(side, d, { from: this.role(side), record: 'heartbeat', length, offset: d.headerOffset, encrypted: true });
         } else {
           d.body = [];
         }
@@ -615,7 +633,7 @@ export class TlsSession {
   }
 
   private changeCipherSpec(side: Side, d: Direction, bytes: Uint8Array): void {
-    this.addLadder(side, d, { record: 'change_cipher_spec', length: bytes.length, offset: d.headerOffset });
+    this.addLadder(side, d, { from: this.role(side), record: 'change_cipher_spec', length: bytes.length, offset: d.headerOffset });
     if (bytes.length !== 1 || bytes[0] !== 1) {
       this.error(side, d.headerOffset, `ChangeCipherSpec body ${Buffer.from(bytes).toString('hex')} (want 01)`);
     }
@@ -654,7 +672,7 @@ export class TlsSession {
     } catch (e) {
       this.error(side, d.headerOffset, describeError(e));
     }
-    this.addLadder(side, d, { record: 'heartbeat', length: bytes.length, offset: d.headerOffset, summary: summaryText });
+    this.addLadder(side, d, { from: this.role(side), record: 'heartbeat', length: bytes.length, offset: d.headerOffset, summary: summaryText });
   }
 
   // ---- handshake layer -------------------------------------------------------------------------
@@ -679,7 +697,7 @@ export class TlsSession {
           'Handshake',
         );
         this.error(side, offset, err.message);
-        this.addLadder(side, d, { record: 'handshake', type: codePoint(HANDSHAKE_TYPES, type), length, offset, summary: 'too large, not decoded' });
+        this.addLadder(side, d, { from: this.role(side), record: 'handshake', type: codePoint(HANDSHAKE_TYPES, type), length, offset, summary: 'too large, not decoded' });
         d.handshakeSkip = length + 4;
         continue;
       }
@@ -694,7 +712,7 @@ export class TlsSession {
 
   private handshakeMessage(side: Side, d: Direction, type: number, body: Uint8Array, offset: number): Omit<LadderEntry, 'from'> {
     const r = new ByteReader(body, offset + 4, nameOf(HANDSHAKE_TYPES, type));
-    const entry: Omit<LadderEntry, 'from'> = { record: 'handshake', type: codePoint(HANDSHAKE_TYPES, type), length: body.length, offset };
+    const entry: LadderEntry = { from: this.role(side), record: 'handshake', type: codePoint(HANDSHAKE_TYPES, type), length: body.length, offset };
     this.addLadder(side, d, entry);
     this.lastHandshake = entry.type!.name;
     try {
@@ -852,7 +870,7 @@ export class TlsSession {
     const offset = d.headerOffset;
     const r = new ByteReader(body, offset + 2, 'SSLv2');
     const type = body[0] ?? -1;
-    const entry: Omit<LadderEntry, 'from'> = { record: 'sslv2', type: codePoint(SSLV2_MESSAGE_TYPES, type), length: body.length, offset };
+    const entry: LadderEntry = { from: this.role(side), record: 'sslv2', type: codePoint(SSLV2_MESSAGE_TYPES, type), length: body.length, offset };
     this.addLadder(side, d, entry);
     this.options.observer?.message?.({ side, offset, record: 'sslv2', type: entry.type!, bytes: body, entry });
     try {
@@ -890,24 +908,34 @@ export class TlsSession {
 
   // ---- bookkeeping ---------------------------------------------------------------------------
 
-  private addLadder(side: Side, d: Direction, entry: Omit<LadderEntry, 'from'>): void {
+  /** The side's role as far as known now (the final say is resolveClient() in result()). */
+  private role(side: Side): Role {
+    return side === this.resolveClient() ? 'client' : 'server';
+  }
+
+  private addLadder(side: Side, d: Direction, entry: LadderEntry): void {
     if (this.ladder.length >= MAX_LADDER_ENTRIES) {
       this.ladderDropped++;
       return;
     }
     if (d.lastMeta.packet !== undefined) entry.packet = d.lastMeta.packet;
-    this.ladder.push({ side, value: entry });
+    this.ladder.push(entry);
+    this.ladderSides.push(side);
   }
 
   private addAlert(side: Side, d: Direction, level: CodePoint | null, description: CodePoint | null): void {
-    const alert: Omit<Alert, 'from'> = { level, description, encrypted: level === null, offset: d.headerOffset };
+    const alert: Alert = { from: this.role(side), level, description, encrypted: level === null, offset: d.headerOffset };
     if (this.lastHandshake !== undefined) alert.after = this.lastHandshake;
     const meta = d.lastMeta;
     if (meta.packet !== undefined) alert.packet = meta.packet;
     if (meta.sec !== undefined) alert.time = isoTime(meta.sec, meta.nsec ?? 0);
     if (level?.code === 2) this.fatalAlert = true;
-    if (this.alerts.length < MAX_LADDER_ENTRIES) this.alerts.push({ side, value: alert });
+    if (this.alerts.length < MAX_LADDER_ENTRIES) {
+      this.alerts.push(alert);
+      this.alertSides.push(side);
+    }
     this.addLadder(side, d, {
+      from: alert.from,
       record: 'alert',
       length: level === null ? d.recordLength : 2,
       offset: d.headerOffset,
@@ -963,8 +991,8 @@ export class TlsSession {
       client: o.endpoints[client],
       server: o.endpoints[server],
       tls,
-      alerts: this.alerts.map((a) => ({ from: role(a.side), ...a.value })),
-      messages: this.ladder.map((m) => ({ from: role(m.side), ...m.value })),
+      alerts: withRoles(this.alerts, this.alertSides, client),
+      messages: withRoles(this.ladder, this.ladderSides, client),
       stats: { client: this.dirs[client].stats, server: this.dirs[server].stats },
       complete: this.handshakeComplete && !this.fatalAlert,
       errors: this.errors.map((e) => ({ from: role(e.side), ...e.value })),
@@ -999,6 +1027,18 @@ export class TlsSession {
     if (this.errorsDropped > 0) conn.errors.push({ message: `${this.errorsDropped} further error(s) not shown` });
     return clipConnection(conn);
   }
+}
+
+/** The entries with `from` as the final client side makes it: the same objects, or copies where it differs. */
+function withRoles<T extends { from: Role }>(entries: readonly T[], sides: readonly Side[], client: Side): T[] {
+  const out: T[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const from: Role = sides[i] === client ? 'client' : 'server';
+    // `from` is each entry's first key, so the copy keeps the key order (and the JSON) the same.
+    out[i] = e.from === from ? e : { ...e, from };
+  }
+  return out;
 }
 
 /** What a non-TLS stream looks like, from its first bytes. */

@@ -122,6 +122,32 @@ test('a fatal alert answering the ClientHello decides the handshake', () => {
   );
 });
 
+test('roles learned late: entries made before the ClientHello are re-labelled, earlier snapshots are not changed', () => {
+  // No SYN seen, and side 0 speaks first: until a hello says otherwise, the side with the higher
+  // (ephemeral-looking) port, side 0, is taken for the client. The ClientHello then comes from
+  // side 1, which is the client after all.
+  const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['10.0.0.1:50000', '10.0.0.2:443'] });
+  s.feed(0, Uint8Array.from(b.record(21, [1, 0])));
+  const early = s.result();
+  assert.deepEqual(early.messages.map((m) => m.from), ['client']);
+  assert.deepEqual(early.alerts.map((a) => a.from), ['client']);
+  s.feed(1, Uint8Array.from(b.record(22, b.handshake(1, b.clientHelloBody()))));
+  s.feed(0, Uint8Array.from(b.record(21, [2, 40])));
+  const c = s.result();
+  assert.equal(c.client, '10.0.0.2:443');
+  assert.deepEqual(
+    c.messages.map((m) => `${m.from}:${m.type?.name ?? m.record}`),
+    ['server:alert', 'client:client_hello', 'server:alert'],
+  );
+  assert.deepEqual(c.alerts.map((a) => [a.from, a.description?.name]), [['server', 'close_notify'], ['server', 'handshake_failure']]);
+  // `from` stays the first key, as the JSON schema's examples and the golden files have it.
+  assert.deepEqual(Object.keys(c.messages[0]!)[0], 'from');
+  assert.deepEqual(Object.keys(c.alerts[0]!)[0], 'from');
+  // The first snapshot is what it was when it was taken.
+  assert.deepEqual(early.messages.map((m) => m.from), ['client']);
+  assert.deepEqual(early.alerts.map((a) => a.from), ['client']);
+});
+
 test('a 16 MB handshake length is refused by the cap, reported, and the rest still decodes', () => {
   const huge = [11, 0xff, 0xff, 0xff];
   const c = run([

@@ -59,7 +59,7 @@ export function decodeExtensions(r: ByteReader, kind: HelloKind, out: ExtensionT
   while (!block.done) {
     // The labelled read (its path names the extension) only when it is about to fail.
     const type = block.remaining >= 2 ? block.u16() : block.u16(`extensions[${list.length + dropped}].extension_type`);
-    const body = block.vec16(`extensions[${list.length + dropped}](${nameOf(EXTENSION_TYPES, type)})`);
+    const body = block.vec16(extensionLabel(list.length + dropped, type));
     if (list.length >= MAX_EXTENSIONS) {
       // Still walked (the block must frame correctly) but neither listed nor decoded.
       if (++dropped === 1) extensionsDropped.set(list, 0);
@@ -81,6 +81,21 @@ export function decodeExtensions(r: ByteReader, kind: HelloKind, out: ExtensionT
     hash = listHashStep(hash, type * 0x10000 + length);
   }
   return dropped === 0 ? internList(list, listHashEnd(hash, list.length)) : list;
+}
+
+/** Most reader labels kept; past it labels are made each time. */
+const MAX_LABELS = 4096;
+const labels = new Map<number, string>();
+
+/** "extensions[3](supported_groups)": made once per position and type, not for every hello. */
+function extensionLabel(index: number, type: number): string {
+  const key = index * 0x10000 + type;
+  let label = labels.get(key);
+  if (label === undefined) {
+    label = `extensions[${index}](${nameOf(EXTENSION_TYPES, type)})`;
+    if (labels.size < MAX_LABELS) labels.set(key, label);
+  }
+  return label;
 }
 
 /** Most distinct (type, length) extension objects and extension lists kept for sharing. */
