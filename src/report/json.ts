@@ -15,6 +15,8 @@ const NEWLINE = 0x0a;
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
+/** Byte copies longer than this use the native set(). */
+const SHORT_COPY = 48;
 /** Strings longer than this are checked with NEEDS_ESCAPE and copied natively. */
 const LONG_STRING = 24;
 /** JSON.stringify's two-character escapes of control characters: \b \t \n \f \r. */
@@ -22,6 +24,12 @@ const SHORT_ESCAPES: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x
 const HEX_DIGITS = Buffer.from('0123456789abcdef');
 /** Anything but printable ASCII without `"` and `\`. */
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
+/** Whether anything made a property of Object.prototype enumerable (for-in would see it in every object). */
+function objectPrototypeEnumerable(): boolean {
+  for (const _ in Object.prototype) return true;
+  return false;
+}
 
 /** Most spare chunk buffers kept for reuse. */
 const MAX_SPARE_CHUNKS = 4;
@@ -37,9 +45,13 @@ export class JsonLineEncoder {
   private pos = 0;
   /** Counts hand-offs, so an encoding that straddled one is not cached (its start is gone). */
   private flushes = 0;
+  /** Per key, `"key":` and `,"key":`: a key and the comma before it go out in one copy. */
   private readonly keys = new Map<string, Buffer>();
+  private readonly commaKeys = new Map<string, Buffer>();
   private readonly frozen = new WeakMap<object, Buffer>();
   private readonly spare: Buffer[] = [];
+  /** Object.prototype has no enumerable keys (checked per line). */
+  private cleanPrototype = true;
 
   constructor(
     private readonly sink: (chunk: Buffer) => void,
@@ -49,6 +61,7 @@ export class JsonLineEncoder {
   }
 
   line(value: unknown): void {
+    this.cleanPrototype = !objectPrototypeEnumerable();
     this.value(value, true);
     this.byte(NEWLINE);
   }
@@ -94,9 +107,19 @@ export class JsonLineEncoder {
   }
 
   private bytes(b: Buffer): void {
-    this.room(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    const n = b.length;
+    this.room(n);
+    if (n > SHORT_COPY) {
+      this.buf.set(b, this.pos);
+      this.pos += n;
+      return;
+    }
+    // Most copies are keys and code points of a few dozen bytes, where a loop beats the
+    // native set()'s fixed cost.
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+    this.pos = p;
   }
 
   /** A string already in JSON form (from JSON.stringify): any Unicode, so UTF-8. */
@@ -191,11 +214,12 @@ export class JsonLineEncoder {
     this.utf8(JSON.stringify(v));
   }
 
-  private key(k: string): void {
-    let b = this.keys.get(k);
+  private key(k: string, first: boolean): void {
+    const cache = first ? this.keys : this.commaKeys;
+    let b = cache.get(k);
     if (b === undefined) {
-      b = Buffer.from(`${JSON.stringify(k)}:`);
-      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(k, b);
+      b = Buffer.from(`${first ? '' : ','}${JSON.stringify(k)}:`);
+      if (cache.size < MAX_CACHED_KEYS) cache.set(k, b);
     }
     this.bytes(b);
   }
@@ -256,14 +280,16 @@ export class JsonLineEncoder {
       this.byte(0x7b);
       let first = true;
       const rec = o as Record<string, unknown>;
+      // for-in also yields inherited enumerable keys, which JSON.stringify leaves out; a plain
+      // object (all of the model) inherits none, so the per-key check is only needed otherwise.
+      const plain = Object.getPrototypeOf(rec) === Object.prototype && this.cleanPrototype;
       for (const k in rec) {
-        if (!Object.hasOwn(rec, k)) continue;
+        if (!plain && !Object.hasOwn(rec, k)) continue;
         const item = rec[k];
         const t = typeof item;
         if (t === 'undefined' || t === 'function' || t === 'symbol') continue;
-        if (!first) this.byte(COMMA);
+        this.key(k, first);
         first = false;
-        this.key(k);
         if (!this.value(item)) fixed = false;
       }
       this.byte(0x7d);

@@ -86,6 +86,17 @@ test('a frozen object with a mutable child is not cached', () => {
   assert.equal(Buffer.concat(chunks).toString(), '{"child":{"n":1}}\n{"child":{"n":2}}\n');
 });
 
+test('inherited enumerable keys are left out, as JSON.stringify does, also when Object.prototype has one', () => {
+  const values: unknown[] = [Object.assign(Object.create({ inherited: 1 }), { own: 2 }), Object.assign(Object.create(null), { bare: 3 }), { plain: 4 }];
+  assert.ok(encode(values).equals(expected(values)));
+  Object.defineProperty(Object.prototype, 'polluted', { value: 5, enumerable: true, configurable: true });
+  try {
+    assert.ok(encode(values).equals(expected(values)));
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).polluted;
+  }
+});
+
 test('long ASCII strings that need escaping (control characters, quotes, backslashes, DEL) encode as JSON.stringify does', () => {
   const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), minLength: 25, maxLength: 300, size: 'max' });
   fc.assert(
