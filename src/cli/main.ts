@@ -43,6 +43,10 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
+  // yargs also renders the help text (unwrapped) after starting every command, to keep it for
+  // an error later: 30 ms of string-width per run. Our fail() renders help itself when needed.
+  const usage = (cli as unknown as { getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?(): void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
   try {
     // With a callback, yargs hands --help/--version text back instead of printing it,
     // so it goes to our stream like everything else.
