@@ -184,11 +184,26 @@ export type Validity = 'expired' | 'not-yet-valid';
 
 export function validityAt(cert: CertInfo, now: Date): Validity | undefined {
   const t = now.getTime();
-  const nb = Date.parse(cert.notBefore);
-  const na = Date.parse(cert.notAfter);
+  const nb = parseTime(cert.notBefore);
+  const na = parseTime(cert.notAfter);
   if (!Number.isNaN(na) && t > na) return 'expired';
   if (!Number.isNaN(nb) && t < nb) return 'not-yet-valid';
   return undefined;
+}
+
+/** Most distinct validity times remembered (certificates repeat across connections; each has two). */
+const MAX_TIMES = 4096;
+const times = new Map<string, number>();
+
+/** Date.parse, remembered: the same certificates' times are judged on every connection. */
+function parseTime(s: string): number {
+  let t = times.get(s);
+  if (t === undefined) {
+    t = Date.parse(s);
+    if (times.size >= MAX_TIMES) times.clear();
+    times.set(s, t);
+  }
+  return t;
 }
 
 /** Certificates that parsed well enough to be judged. */

@@ -56,6 +56,8 @@ function clip(v: unknown, keys: Keys, notes: string[]): unknown {
       const item = arr[i];
       // Numbers, booleans and short strings, the bulk of every list, need no walk.
       if (typeof item !== 'object' && (typeof item !== 'string' || item.length <= MAX_OUTPUT_STRING)) continue;
+      // null, and shared frozen parts walked before (code points, certificates): nothing to do.
+      if (item === null || (typeof item === 'object' && known(item))) continue;
       keys.push(i);
       const c = clip(item, keys, notes);
       keys.pop();
@@ -72,6 +74,7 @@ function clip(v: unknown, keys: Keys, notes: string[]): unknown {
     for (const key in obj) {
       const item = obj[key];
       if (typeof item !== 'object' && (typeof item !== 'string' || item.length <= MAX_OUTPUT_STRING)) continue;
+      if (item === null || (typeof item === 'object' && known(item))) continue;
       keys.push(key);
       const c = clip(item, keys, notes);
       keys.pop();

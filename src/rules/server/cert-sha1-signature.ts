@@ -1,7 +1,7 @@
 // Certificates signed with SHA-1 or MD5 (RFC 6194 §3, RFC 9155): collisions make such signatures
 // forgeable. Self-signed roots are excepted: their own signature is never relied on.
 import type { CertInfo, Connection, Finding } from '../../tls/model.js';
-import { finding } from '../helpers.js';
+import { finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const WEAK_HASH = /(^|[^a-z])(sha-?1|md5|md2)([^0-9]|$)/i;
@@ -12,7 +12,15 @@ export function weakSignature(cert: CertInfo): boolean {
   return WEAK_HASH.test(name) || /^(sha1|md5|md2)with/i.test(name);
 }
 
+function anyWeak(chain: readonly CertInfo[] | undefined): boolean {
+  if (chain === undefined) return false;
+  for (let i = 0; i < chain.length; i++) if (!chain[i]!.selfSigned && weakSignature(chain[i]!)) return true;
+  return false;
+}
+
 function check(c: Connection): readonly Finding[] {
+  // Nothing made on the common path: no certificate with a weak signature.
+  if (!anyWeak(c.certificates) && !anyWeak(c.clientCertificates)) return NO_FINDINGS;
   const lines: string[] = [];
   const scan = (who: string, chain: readonly CertInfo[] | undefined) =>
     (chain ?? []).forEach((cert, i) => {
@@ -21,7 +29,7 @@ function check(c: Connection): readonly Finding[] {
     });
   scan('Server', c.certificates);
   scan('Client', c.clientCertificates);
-  return lines.length ? [finding(rule, lines.join('\n'))] : [];
+  return lines.length ? [finding(rule, lines.join('\n'))] : NO_FINDINGS;
 }
 
 export const rule: Rule = {

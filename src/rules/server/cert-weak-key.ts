@@ -1,7 +1,7 @@
 // Key sizes below current minimums: RSA/DSA < 2048 bits, EC < 256 bits (NIST SP 800-57 part 1 r5
 // §5.6.1; OpenSSL security level 2, the default on current distributions, refuses them).
 import type { CertInfo, Connection, Finding } from '../../tls/model.js';
-import { certLabel, finding } from '../helpers.js';
+import { certLabel, finding, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 export function weakKey(cert: CertInfo): string | undefined {
@@ -22,7 +22,7 @@ function check(c: Connection): readonly Finding[] {
     });
   scan('Server', c.certificates);
   scan('Client', c.clientCertificates);
-  return lines.length ? [finding(rule, lines.join('\n'))] : [];
+  return lines.length ? [finding(rule, lines.join('\n'))] : NO_FINDINGS;
 }
 
 export const rule: Rule = {

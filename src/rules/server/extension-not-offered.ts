@@ -11,8 +11,11 @@ const COOKIE = 44;
 
 /** Every extension of the ServerHello is one the ClientHello sent (the common case, checked without building anything). */
 function allOffered(sh: ServerHello, ch: ClientHello): boolean {
-  outer: for (const e of sh.extensions) {
-    for (const o of ch.extensions) if (o.code === e.code) continue outer;
+  // Indexed loops: for-of made an iterator result per step here (this runs on every connection).
+  const offered = ch.extensions;
+  outer: for (let i = 0; i < sh.extensions.length; i++) {
+    const code = sh.extensions[i]!.code;
+    for (let j = 0; j < offered.length; j++) if (offered[j]!.code === code) continue outer;
     return false;
   }
   return true;

@@ -1,6 +1,6 @@
 // Server certificates outside their validity at the time of the handshake (RFC 5280 §4.1.2.5).
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, validityAt } from '../helpers.js';
+import { finding, validityAt, NO_FINDINGS } from '../helpers.js';
 import type { Rule, RuleContext } from '../types.js';
 
 function check(c: Connection, ctx: RuleContext): readonly Finding[] {
@@ -17,7 +17,7 @@ function check(c: Connection, ctx: RuleContext): readonly Finding[] {
         : `${what} ${cert.subject} is not valid until ${cert.notBefore} (valid ${cert.notBefore} → ${cert.notAfter}); handshake at ${ctx.now.toISOString()}.`,
     );
   });
-  return out.length ? [finding(rule, out.join('\n'))] : [];
+  return out.length ? [finding(rule, out.join('\n'))] : NO_FINDINGS;
 }
 
 export const rule: Rule = {
