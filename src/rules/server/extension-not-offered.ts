@@ -9,16 +9,25 @@ const RENEGOTIATION_INFO = 0xff01;
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 const COOKIE = 44;
 
-/** Every extension of the ServerHello is one the ClientHello sent (the common case, checked without building anything). */
+/**
+ * Every extension of the ServerHello is one the ClientHello sent or one of the exceptions (the
+ * common case, checked without building anything: this runs on every connection).
+ */
 function allOffered(sh: ServerHello, ch: ClientHello): boolean {
-  // Indexed loops: for-of made an iterator result per step here (this runs on every connection).
   const offered = ch.extensions;
   outer: for (let i = 0; i < sh.extensions.length; i++) {
     const code = sh.extensions[i]!.code;
     for (let j = 0; j < offered.length; j++) if (offered[j]!.code === code) continue outer;
+    if (code === RENEGOTIATION_INFO && hasScsv(ch)) continue;
+    if (code === COOKIE && sh.helloRetryRequest) continue;
     return false;
   }
   return true;
+}
+
+function hasScsv(ch: ClientHello): boolean {
+  for (let i = 0; i < ch.cipherSuites.length; i++) if (ch.cipherSuites[i]!.code === EMPTY_RENEGOTIATION_INFO_SCSV) return true;
+  return false;
 }
 
 function check(c: Connection): readonly Finding[] {

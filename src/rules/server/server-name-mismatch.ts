@@ -25,10 +25,19 @@ export function commonNames(subject: string): string[] {
   return out;
 }
 
+/** Per certificate (decoded certificates are shared and frozen): the same leaf comes on every connection to a server. */
+const names = new WeakMap<CertInfo, { dns: string[]; fromCn: boolean }>();
+
 export function namesOf(cert: CertInfo): { dns: string[]; fromCn: boolean } {
-  const dns = (cert.san ?? []).filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4));
-  if (dns.length) return { dns, fromCn: false };
-  return { dns: commonNames(cert.subject), fromCn: true };
+  let n = names.get(cert);
+  if (n === undefined) {
+    const dns = (cert.san ?? []).filter((x) => x.startsWith('DNS:')).map((x) => x.slice(4));
+    n = Object.freeze(dns.length ? { dns, fromCn: false } : { dns: commonNames(cert.subject), fromCn: true });
+    Object.freeze(n.dns);
+    // Only frozen certificates cannot change under the memo.
+    if (Object.isFrozen(cert)) names.set(cert, n);
+  }
+  return n;
 }
 
 function check(c: Connection): readonly Finding[] {
