@@ -167,6 +167,20 @@ test('CertificateRequest: TLS 1.2 types, sigalgs in order, CA names', () => {
   assert.deepEqual(decodeCertificateRequest(reader(body), undefined), cr);
 });
 
+test('CertificateRequest: CA names seen before come back the same; a name that looks alike, or a broken one, is decoded itself', () => {
+  const dn = (cn: string) => [0x30, 0x0b + cn.length, 0x31, 0x09 + cn.length, 0x30, 0x07 + cn.length, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, cn.length, ...b.ascii(cn)];
+  const request = (...names: number[][]) => [...b.vec8([1]), ...b.vec16(b.u16list([0x0401])), ...b.vec16(names.flatMap((n) => b.vec16(n)))];
+  for (let round = 0; round < 2; round++) {
+    const cr = decodeCertificateRequest(reader(request(dn('Repeat CA'), dn('Repeat CB'), dn('Repeat CA'))), true);
+    assert.deepEqual(cr.certificateAuthorities, ['CN=Repeat CA', 'CN=Repeat CB', 'CN=Repeat CA']);
+  }
+  const broken = dn('Repeat CA');
+  broken[1]! += 1; // the SEQUENCE claims a byte more than the entry holds
+  for (let round = 0; round < 2; round++) {
+    assert.throws(() => decodeCertificateRequest(reader(request(dn('Repeat CA'), broken)), true), /certificate_authorities\[1\]/);
+  }
+});
+
 test('CertificateRequest: TLS 1.0 layout has no signature algorithms', () => {
   const body = [...b.vec8([1, 2]), ...b.vec16([])];
   const cr = decodeCertificateRequest(reader(body), false);

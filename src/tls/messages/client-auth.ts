@@ -6,6 +6,12 @@ import { CLIENT_CERTIFICATE_TYPES } from '../registry/certificate-types.js';
 import { SIGNATURE_SCHEMES } from '../registry/signature-schemes.js';
 import { decodeDistinguishedName } from '../../x509/dn.js';
 
+/** Most CA names remembered, and the longest DER remembered (a real Name is a few hundred bytes). */
+const MAX_NAMES = 1024;
+const MAX_NAME_BYTES = 1024;
+/** Decoded CA names by their DER (as latin1): a server sends the same list on every connection. */
+const knownNames = new Map<string, string>();
+
 function authorities(r: ByteReader): string[] {
   const list = r.vec16('certificate_authorities');
   const names: string[] = [];
@@ -13,7 +19,17 @@ function authorities(r: ByteReader): string[] {
     const entry = list.vec16(`certificate_authorities[${names.length}]`);
     // The entry's own stream offset and path, so an error points at it (not at offset 0 of the DN).
     const at = entry.offset;
-    names.push(decodeDistinguishedName(entry.rest(), at, entry.path));
+    const der = entry.rest();
+    const key = der.length <= MAX_NAME_BYTES ? Buffer.from(der.buffer, der.byteOffset, der.length).toString('latin1') : undefined;
+    let name = key === undefined ? undefined : knownNames.get(key);
+    if (name === undefined) {
+      name = decodeDistinguishedName(der, at, entry.path);
+      if (key !== undefined) {
+        if (knownNames.size >= MAX_NAMES) knownNames.clear();
+        knownNames.set(key, name);
+      }
+    }
+    names.push(name);
   }
   return names;
 }
