@@ -120,11 +120,17 @@ function extension(code: number, length: number): Extension {
 /** The same list as an earlier hello's, frozen and shared, when it has the same extensions in the same order. */
 function internList(list: Extension[], key: number): Extension[] {
   const known = extensionLists.get(key);
-  if (known !== undefined && known.length === list.length && known.every((e, i) => e === list[i])) return known;
-  if (list.some((e) => !Object.isFrozen(e))) return list;
+  if (known !== undefined && sameItems(known, list)) return known;
+  for (let i = 0; i < list.length; i++) if (!Object.isFrozen(list[i])) return list;
   Object.freeze(list);
   // A hash collision replaces the older list: still correct, only not shared.
   if (extensionLists.size >= MAX_INTERNED && known === undefined) extensionLists.clear();
   extensionLists.set(key, list);
   return list;
+}
+
+function sameItems(a: readonly Extension[], b: readonly Extension[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
