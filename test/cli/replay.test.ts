@@ -31,6 +31,20 @@ test('text output of the demo capture shows the client-auth handshake', async ()
   assert.doesNotMatch(r.out, /\x1b\[/, 'no colour when asked for none');
 });
 
+test('colour: --no-color, --color never and --color always mean the same for replay, rules and diff', async () => {
+  const pcap = `${CAPTURES}apache-mtls-pss-default.pcap`;
+  const commands = [['replay', pcap], ['rules'], ['diff', pcap, `${CAPTURES}apache-mtls-pss-fixed.pcap`]];
+  for (const args of commands) {
+    const plain = await run(args[0]!, '--no-color', ...args.slice(1));
+    // diff exits 1 when the handshakes differ, as diff(1) does; a usage error would be 2.
+    assert.equal(plain.code, args[0] === 'diff' ? 1 : 0, `${args[0]} --no-color: ${plain.err}`);
+    assert.doesNotMatch(plain.out, /\x1b\[/, `${args[0]} --no-color`);
+    assert.equal((await run(args[0]!, '--color', 'never', ...args.slice(1))).out, plain.out, `${args[0]} --color never`);
+    const colored = await run(args[0]!, '--color', 'always', ...args.slice(1));
+    assert.match(colored.out, /\x1b\[/, `${args[0]} --color always`);
+  }
+});
+
 test('--json prints one connection per line with source "replay"', async () => {
   const r = await run('replay', '--json', `${CAPTURES}tls12.pcap`, `${CAPTURES}tls13.pcap`);
   assert.equal(r.code, 0, r.err);

@@ -3,6 +3,7 @@ import { runDiff, type DiffOptions } from '../../app/diff.js';
 import type { ColorChoice } from '../../report/style.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { colorOption } from '../options.js';
 
 interface DiffArgs {
   inputs: string[];
@@ -27,13 +28,7 @@ export function diffCommand(io: Io, setExit: (code: number) => void): CommandMod
         .option('label', { type: 'string', describe: 'column label, once per input in order (repeat the option)' })
         .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'show equal fields too, not only the differences' })
         .option('json', { type: 'boolean', default: false, describe: 'the differences as one JSON object' })
-        .option('color', {
-          // `--no-color` arrives as false; yargs checks choices after coercion.
-          coerce: (v: unknown) => (v === false ? 'never' : v === true ? 'always' : v),
-          choices: ['auto', 'always', 'never'] as const,
-          default: 'auto' as ColorChoice,
-          describe: 'colour in text output (--no-color = never)',
-        })
+        .option('color', colorOption)
         .example('$0 diff captures/apache-mtls-pss-default.pcap captures/apache-mtls-pss-fixed.pcap', 'what the ClientSignatureAlgorithms fix changed')
         .example('$0 diff --label works --label fails good.pcap bad.pcap#sni=api.example.com', 'a working and a failing client')
         .example('$0 diff saved.jsonl#3 saved.jsonl#4', 'two connections from a saved replay --json') as unknown as Argv<DiffArgs>,

@@ -4,6 +4,7 @@ import { AddressError, parseHostPort } from '../../proxy/address.js';
 import type { ColorChoice } from '../../report/style.js';
 import { UsageError, checkNumber } from '../errors.js';
 import type { Io } from '../io.js';
+import { colorOption } from '../options.js';
 
 interface ProxyArgs {
   listen: string;
@@ -32,7 +33,7 @@ export function proxyCommand(io: Io, setExit: (code: number) => void): CommandMo
         .option('write-pcap', { type: 'string', describe: 'also write the relayed streams to this pcap file (synthetic TCP/IP headers)' })
         .option('html', { type: 'string', describe: 'on exit, write a self-contained HTML report of every connection to this file' })
         .option('json', { type: 'boolean', default: false, describe: 'JSON Lines: one object per connection (schema/connection.schema.json)' })
-        .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as ColorChoice, describe: 'colour in text output' })
+        .option('color', colorOption)
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'a stderr line per connection open/close; every list in full' })
         .example('$0 proxy --listen 8443 --backend 10.0.0.5:443', 'point the failing client at localhost:8443')
         .example('$0 proxy -l [::1]:8443 -b [::1]:443 --json --write-pcap mtls.pcap', 'JSON Lines on stdout and a pcap for Wireshark') as unknown as Argv<ProxyArgs>,

@@ -4,6 +4,7 @@ import type { ColorChoice } from '../../report/style.js';
 import type { Io } from '../io.js';
 import { checkNumber } from '../errors.js';
 import { DEFAULT_MAX_FLOWS } from '../../capture/flows.js';
+import { colorOption } from '../options.js';
 
 interface ReplayArgs {
   files: string[];
@@ -32,7 +33,7 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .option('host', { type: 'string', describe: 'only connections with this address (either end) or SNI' })
         .option('port', { type: 'number', describe: 'only connections with this port (either end)' })
         .option('connection', { alias: 'n', type: 'number', describe: 'only connection number N of each file' })
-        .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as ColorChoice, describe: 'colour in text output' })
+        .option('color', colorOption)
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every list in full' })
         .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr for large files (terminal only)' })
         .option('fail-on', { choices: ['error', 'warning', 'info'] as const, describe: 'exit 3 when a finding of this severity or worse is raised (for scripts and CI)' })

@@ -6,6 +6,7 @@ import { renderFix } from '../../rules/helpers.js';
 import type { ColorChoice, Style } from '../../report/style.js';
 import { renderTable } from '../../report/table.js';
 import { styleFor, write, type Io } from '../io.js';
+import { colorOption } from '../options.js';
 
 interface RulesArgs {
   id?: string;
@@ -86,7 +87,7 @@ export function rulesCommand(io: Io, setExit: (code: number) => void): CommandMo
       (y as Argv<object>)
         .positional('id', { type: 'string', describe: 'a rule id, e.g. certreq-pss-preferred' })
         .option('json', { type: 'boolean', default: false, describe: 'the catalogue (or the rule) as JSON' })
-        .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as ColorChoice, describe: 'colour in text output' })
+        .option('color', colorOption)
         .example('$0 rules', 'every rule: id, severity, family, title')
         .example('$0 rules certreq-pss-preferred', 'why RSA-PSS first in a CertificateRequest breaks smartcards, and the fix') as unknown as Argv<RulesArgs>,
     handler: async (argv) => {
