@@ -2,6 +2,7 @@
 // classifying signature schemes, and working out where in the handshake an alert came.
 import type { Alert, CertInfo, ClientHello, CodePoint, Connection, Finding, LadderEntry, Role, ServerHello } from '../tls/model.js';
 import type { Rule, RuleFix, Severity } from './types.js';
+import { BoundedMap } from '../util/bounded-map.js';
 
 // ---- findings ------------------------------------------------------------------------------------
 
@@ -193,14 +194,13 @@ export function validityAt(cert: CertInfo, now: Date): Validity | undefined {
 
 /** Most distinct validity times remembered (certificates repeat across connections; each has two). */
 const MAX_TIMES = 4096;
-const times = new Map<string, number>();
+const times = new BoundedMap<string, number>(MAX_TIMES);
 
 /** Date.parse, remembered: the same certificates' times are judged on every connection. */
 function parseTime(s: string): number {
   let t = times.get(s);
   if (t === undefined) {
     t = Date.parse(s);
-    if (times.size >= MAX_TIMES) times.clear();
     times.set(s, t);
   }
   return t;

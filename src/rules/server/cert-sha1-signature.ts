@@ -12,24 +12,21 @@ export function weakSignature(cert: CertInfo): boolean {
   return WEAK_HASH.test(name) || /^(sha1|md5|md2)with/i.test(name);
 }
 
-function anyWeak(chain: readonly CertInfo[] | undefined): boolean {
-  if (chain === undefined) return false;
-  for (let i = 0; i < chain.length; i++) if (!chain[i]!.selfSigned && weakSignature(chain[i]!)) return true;
-  return false;
+/** This chain's lines of the finding, appended to `lines` (made at the first weak certificate). */
+function weakLines(who: string, chain: readonly CertInfo[] | undefined, lines: string[] | undefined): string[] | undefined {
+  if (chain === undefined) return lines;
+  for (let i = 0; i < chain.length; i++) {
+    const cert = chain[i]!;
+    if (cert.selfSigned || !weakSignature(cert)) continue;
+    (lines ??= []).push(`${who} certificate ${i === 0 ? '' : `${i} `}${cert.subject} is signed with ${cert.signatureAlgorithm.name} by ${cert.issuer}.`);
+  }
+  return lines;
 }
 
 function check(c: Connection): readonly Finding[] {
-  // Nothing made on the common path: no certificate with a weak signature.
-  if (!anyWeak(c.certificates) && !anyWeak(c.clientCertificates)) return NO_FINDINGS;
-  const lines: string[] = [];
-  const scan = (who: string, chain: readonly CertInfo[] | undefined) =>
-    (chain ?? []).forEach((cert, i) => {
-      if (cert.selfSigned) return;
-      if (weakSignature(cert)) lines.push(`${who} certificate ${i === 0 ? '' : `${i} `}${cert.subject} is signed with ${cert.signatureAlgorithm.name} by ${cert.issuer}.`);
-    });
-  scan('Server', c.certificates);
-  scan('Client', c.clientCertificates);
-  return lines.length ? [finding(rule, lines.join('\n'))] : NO_FINDINGS;
+  // Nothing is made on the common path, where no certificate has a weak signature.
+  const lines = weakLines('Client', c.clientCertificates, weakLines('Server', c.certificates, undefined));
+  return lines ? [finding(rule, lines.join('\n'))] : NO_FINDINGS;
 }
 
 export const rule: Rule = {

@@ -13,6 +13,7 @@ import * as names from './names.js';
 import * as tls13 from './tls13.js';
 import * as misc from './misc.js';
 import type { ExtensionDecoder, ExtensionTarget, HelloKind } from './types.js';
+import { BoundedMap } from '../../util/bounded-map.js';
 
 export type { ExtensionTarget, HelloKind } from './types.js';
 
@@ -83,9 +84,9 @@ export function decodeExtensions(r: ByteReader, kind: HelloKind, out: ExtensionT
   return dropped === 0 ? internList(list, listHashEnd(hash, list.length)) : list;
 }
 
-/** Most reader labels kept; past it labels are made each time. */
+/** Most reader labels kept. */
 const MAX_LABELS = 4096;
-const labels = new Map<number, string>();
+const labels = new BoundedMap<number, string>(MAX_LABELS);
 
 /** "extensions[3](supported_groups)": made once per position and type, not for every hello. */
 function extensionLabel(index: number, type: number): string {
@@ -93,15 +94,15 @@ function extensionLabel(index: number, type: number): string {
   let label = labels.get(key);
   if (label === undefined) {
     label = `extensions[${index}](${nameOf(EXTENSION_TYPES, type)})`;
-    if (labels.size < MAX_LABELS) labels.set(key, label);
+    labels.set(key, label);
   }
   return label;
 }
 
 /** Most distinct (type, length) extension objects and extension lists kept for sharing. */
 const MAX_INTERNED = 4096;
-const extensions = new Map<number, Extension>();
-const extensionLists = new Map<number, Extension[]>();
+const extensions = new BoundedMap<number, Extension>(MAX_INTERNED);
+const extensionLists = new BoundedMap<number, Extension[]>(MAX_INTERNED);
 
 /**
  * One frozen object per (type, length): hellos from the same client repeat them, and a shared,
@@ -112,7 +113,7 @@ function extension(code: number, length: number): Extension {
   let ext = extensions.get(key);
   if (ext === undefined) {
     ext = Object.freeze({ code, name: nameOf(EXTENSION_TYPES, code), length });
-    if (extensions.size < MAX_INTERNED) extensions.set(key, ext);
+    extensions.set(key, ext);
   }
   return ext;
 }
@@ -124,7 +125,6 @@ function internList(list: Extension[], key: number): Extension[] {
   for (let i = 0; i < list.length; i++) if (!Object.isFrozen(list[i])) return list;
   Object.freeze(list);
   // A hash collision replaces the older list: still correct, only not shared.
-  if (extensionLists.size >= MAX_INTERNED && known === undefined) extensionLists.clear();
   extensionLists.set(key, list);
   return list;
 }

@@ -1,5 +1,6 @@
 import { listHashEnd, listHashStep } from '../../util/hash.js';
 import type { CodePoint } from '../model.js';
+import { BoundedMap } from '../../util/bounded-map.js';
 
 /**
  * A code-point registry: the IANA data plus how to name what is not in it.
@@ -63,7 +64,7 @@ export function codePoint(registry: Registry, code: number): CodePoint {
 /** Most distinct lists remembered per registry, and the longest list that is remembered. */
 const MAX_INTERNED_LISTS = 1024;
 const MAX_INTERNED_LIST_LENGTH = 128;
-const internedLists = new WeakMap<Registry, Map<number, readonly CodePoint[]>>();
+const internedLists = new WeakMap<Registry, BoundedMap<number, readonly CodePoint[]>>();
 
 /**
  * The code points of a list, as one frozen array shared by every hello that sent the same list:
@@ -74,7 +75,8 @@ export function codePoints(registry: Registry, codes: readonly number[]): readon
   if (codes.length > MAX_INTERNED_LIST_LENGTH) return Object.freeze(codes.map((c) => codePoint(registry, c)));
   let lists = internedLists.get(registry);
   if (!lists) {
-    lists = new Map();
+    // Bounded: hostile input with ever new lists must not grow it.
+    lists = new BoundedMap(MAX_INTERNED_LISTS);
     internedLists.set(registry, lists);
   }
   // Looked up by a hash of the codes and confirmed code by code: no key to build per hello.
@@ -82,9 +84,7 @@ export function codePoints(registry: Registry, codes: readonly number[]): readon
   let list = lists.get(hash);
   if (list === undefined || !sameCodes(list, codes)) {
     list = Object.freeze(codes.map((c) => codePoint(registry, c)));
-    // Hostile input with ever new lists must not grow the map without bound: start over when
-    // full. A hash collision replaces the older list: still correct, only not shared.
-    if (lists.size >= MAX_INTERNED_LISTS) lists.clear();
+    // A hash collision replaces the older list: still correct, only not shared.
     lists.set(hash, list);
   }
   return list;
