@@ -6,18 +6,33 @@
 import { parseArgs } from 'node:util';
 import { TARGETS, runTarget, type RunResult } from '../test/fuzz/targets.js';
 
-const { values } = parseArgs({
-  options: {
-    iterations: { type: 'string', default: '10000' },
-    target: { type: 'string' },
-    seed: { type: 'string' },
-    path: { type: 'string' },
-    /** Run a target in slices of this many cases (progress lines, and each slice gets seed+i). */
-    slice: { type: 'string', default: '0' },
-    list: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run fuzz -- --iterations N [--target ${TARGETS.map((t) => t.name).join('|')}] [--seed S] [--path P] [--slice N] [--list]`;
 
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        iterations: { type: 'string', default: '10000' },
+        target: { type: 'string' },
+        seed: { type: 'string' },
+        path: { type: 'string' },
+        /** Run a target in slices of this many cases (progress lines, and each slice gets seed+i). */
+        slice: { type: 'string', default: '0' },
+        list: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`fuzz: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = options();
+
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 if (values.list) {
   for (const t of TARGETS) console.log(`${t.name.padEnd(12)} ${t.what}`);
   process.exit(0);
@@ -28,7 +43,7 @@ const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 **
 const wanted = values.target?.split(',');
 const targets = wanted ? TARGETS.filter((t) => wanted.includes(t.name)) : TARGETS;
 if (!Number.isInteger(iterations) || iterations < 1 || targets.length === 0 || (wanted && targets.length !== wanted.length)) {
-  console.error(`usage: npm run fuzz -- --iterations N [--target ${TARGETS.map((t) => t.name).join('|')}] [--seed S] [--path P]`);
+  console.error(USAGE);
   process.exit(2);
 }
 const slice = Number(values.slice) || iterations;
