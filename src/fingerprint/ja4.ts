@@ -61,14 +61,19 @@ const isAlnum = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 &
  * invalid UTF-8 value was decoded with U+FFFD replacements and its bytes are gone. For those we do
  * what FoxIO's Python and Rust implementations do with tshark's (equally replaced) string: each
  * non-ASCII character becomes "9". Their published output for tls-non-ascii-alpn.pcapng (ALPN
- * bytes ba ad) is "99", which this reproduces.
+ * bytes ba ad) is "99", which this reproduces. An ASCII end character that is not alphanumeric
+ * still takes the hex rule: its own byte's first (or last) hex digit, "9" for a lost byte.
  */
 export function ja4Alpn(h: ClientHello): string {
   const first = h.alpn?.[0];
   if (!first) return '00';
   if (first.includes('\ufffd')) {
-    const chars = [...first].map((c) => (c.charCodeAt(0) < 0x80 ? c : '9'));
-    return chars[0]! + chars[chars.length - 1]!;
+    const chars = [...first];
+    const a = chars[0]!.charCodeAt(0);
+    const z = chars[chars.length - 1]!.charCodeAt(0);
+    const ch = (c: number): string => (c < 0x80 ? String.fromCharCode(c) : '9');
+    if ((a >= 0x80 || isAlnum(a)) && (z >= 0x80 || isAlnum(z))) return ch(a) + ch(z);
+    return (a < 0x80 ? (a >> 4).toString(16) : '9') + (z < 0x80 ? (z & 15).toString(16) : '9');
   }
   const bytes = /^[\x00-\x7f]*$/.test(first) ? Buffer.from(first, 'latin1') : Buffer.from(first, 'utf8');
   const a = bytes[0]!;

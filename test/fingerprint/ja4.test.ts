@@ -154,6 +154,11 @@ test('JA4 spec points: ALPN characters, version table, empty lists, counts cappe
   assert.equal(ja4Alpn(hello({ alpn: ['0\u00ab'] })), '3b', 'non-ASCII valid UTF-8: hex of the bytes 30 c2 ab → "3b"');
   assert.equal(ja4Alpn(hello({ alpn: ['h2-'] })), '6d', 'hex of 68 32 2d');
   assert.equal(ja4Alpn(hello({ alpn: ['\ufffd\ufffd'] })), '99', 'bytes lost to U+FFFD: FoxIO implementations\' "9"');
+  // Found by the flows fuzz target: an ASCII end that is not alphanumeric beside a lost byte.
+  assert.equal(ja4Alpn(hello({ alpn: ['<n\ufffd'] })), '39', '"<" is 3c: its first hex digit; the lost byte: "9"');
+  assert.equal(ja4Alpn(hello({ alpn: ['\ufffda/'] })), '9f', '"/" is 2f: its last hex digit');
+  assert.equal(ja4Alpn(hello({ alpn: ['h\ufffd2'] })), 'h2', 'alphanumeric ends are kept as they are');
+  for (const v of ['<\ufffd', '\ufffd>', '\x00\ufffd\x7f', '-\ufffd-']) assert.match(ja4Alpn(hello({ alpn: [v] })), /^[0-9a-zA-Z]{2}$/, JSON.stringify(v));
   assert.equal(ja4Version(hello({ supportedVersions: [cp(0x0a0a), cp(0x0304), cp(0x0303)] })), '13');
   assert.equal(ja4Version(hello({ version: cp(0x0300) })), 's3');
   assert.equal(ja4Version(hello({ version: cp(0x0305) })), '00');
