@@ -293,6 +293,19 @@ describe('protocol', () => {
     assert.deepEqual(ids(conn()), []);
   });
 
+  it('legacy-version without a ServerHello: a supported_versions list of only GREASE, or empty, falls back to the legacy version', () => {
+    // Found by the flows fuzz target (seed 416579589): the rule threw "Reduce of empty array".
+    for (const listed of [[0x0a0a], []]) {
+      const old = conn({ serverHello: undefined, clientHello: clientHello({ version: codePoint(VERSIONS, 0x0301), supportedVersions: codePoints(VERSIONS, listed) }) });
+      const found = has(old, 'legacy-version');
+      assert.equal(found.length, 1, JSON.stringify(listed));
+      assert.match(found[0]!.detail, /offered at most TLS 1\.0/);
+      assert.equal(found[0]!.severity, 'warning');
+      const current = conn({ serverHello: undefined, clientHello: clientHello({ version: codePoint(VERSIONS, 0x0303), supportedVersions: codePoints(VERSIONS, listed) }) });
+      assert.deepEqual(has(current, 'legacy-version'), []);
+    }
+  });
+
   it('TLS 1.3 Finished record lengths per suite', () => {
     assert.equal(finishedRecordLength(0x1301), 53);
     assert.equal(finishedRecordLength(0x1302), 69);

@@ -22,7 +22,10 @@ function check(c: Connection): readonly Finding[] {
   // No ServerHello: judge what the client offered at most.
   const ch = allClientHellos(c).at(-1);
   if (!ch) return NO_FINDINGS;
-  const offered = ch.supportedVersions?.filter((x) => !isGrease16(x.code)) ?? [ch.version];
+  // A supported_versions list with nothing but GREASE (or, malformed, nothing) names no version:
+  // the legacy version field is all the client said then.
+  const listed = ch.supportedVersions?.filter((x) => !isGrease16(x.code));
+  const offered = listed?.length ? listed : [ch.version];
   if (offered.some((x) => isTls13Code(x.code) || x.code >= 0x0303)) return NO_FINDINGS;
   const max = offered.reduce((a, b) => (b.code > a.code ? b : a));
   return [finding(rule, `No ServerHello; the client offered at most ${max.name}.`, { severity: max.code <= 0x0300 ? 'error' : 'warning' })];
