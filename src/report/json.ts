@@ -4,6 +4,8 @@
 // byte buffer. On a capture of 21,000 handshakes JSON.stringify plus turning its (rope) strings
 // into UTF-8 took longer than decoding the capture; most of each line is code points and
 // certificates, which are interned, frozen objects, so their encoding is made once and copied.
+import { BoundedMap } from '../util/bounded-map.js';
+
 /** Default size of the buffers handed to the sink. */
 export const JSON_CHUNK_BYTES = 128 * 1024;
 /** Most distinct object keys whose `"key":` bytes are kept (the model has a few hundred). */
@@ -46,8 +48,8 @@ export class JsonLineEncoder {
   /** Counts hand-offs, so an encoding that straddled one is not cached (its start is gone). */
   private flushes = 0;
   /** Per key, `"key":` and `,"key":`: a key and the comma before it go out in one copy. */
-  private readonly keys = new Map<string, Buffer>();
-  private readonly commaKeys = new Map<string, Buffer>();
+  private readonly keys = new BoundedMap<string, Buffer>(MAX_CACHED_KEYS);
+  private readonly commaKeys = new BoundedMap<string, Buffer>(MAX_CACHED_KEYS);
   private readonly frozen = new WeakMap<object, Buffer>();
   private readonly spare: Buffer[] = [];
   /** Object.prototype has no enumerable keys (checked per line). */
@@ -219,7 +221,7 @@ export class JsonLineEncoder {
     let b = cache.get(k);
     if (b === undefined) {
       b = Buffer.from(`${first ? '' : ','}${JSON.stringify(k)}:`);
-      if (cache.size < MAX_CACHED_KEYS) cache.set(k, b);
+      cache.set(k, b);
     }
     this.bytes(b);
   }

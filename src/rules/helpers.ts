@@ -116,6 +116,16 @@ function hellos<T>(first: T | undefined, more: readonly T[] | undefined): T[] {
   return out;
 }
 
+/**
+ * Exactly one ClientHello and one ServerHello, both in TLS format (not SSLv2): the common case,
+ * which rules check first without building the lists allClientHellos()/allServerHellos() make.
+ */
+export function oneTlsHelloEach(c: Connection): c is Connection & { clientHello: ClientHello; serverHello: ServerHello } {
+  const ch = c.clientHello;
+  const sh = c.serverHello;
+  return ch !== undefined && sh !== undefined && !ch.sslv2 && !sh.sslv2 && !c.additionalClientHellos?.length && !c.additionalServerHellos?.length;
+}
+
 /** TLS 1.0–1.2 negotiated (a ServerHello in TLS record format that did not pick TLS 1.3). */
 export function negotiatedPre13(c: Connection): ServerHello | undefined {
   const sh = finalServerHello(c);

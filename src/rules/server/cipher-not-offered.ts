@@ -1,15 +1,13 @@
 // The ServerHello cipher suite must come from the ClientHello's list (RFC 5246 §7.4.1.3, RFC 8446 §4.1.3).
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, allServerHellos, finding, NO_FINDINGS } from '../helpers.js';
+import { allClientHellos, allServerHellos, finding, NO_FINDINGS, oneTlsHelloEach } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 function check(c: Connection): readonly Finding[] {
   // The common case first, without building anything: one hello each way, the suite offered.
-  const sh0 = c.serverHello;
-  const ch0 = c.clientHello;
-  if (sh0 && ch0 && !sh0.sslv2 && !ch0.sslv2 && !c.additionalClientHellos?.length && !c.additionalServerHellos?.length) {
-    const code = sh0.cipherSuite.code;
-    for (const s of ch0.cipherSuites) if (s.code === code) return NO_FINDINGS;
+  if (oneTlsHelloEach(c)) {
+    const code = c.serverHello.cipherSuite.code;
+    for (const s of c.clientHello.cipherSuites) if (s.code === code) return NO_FINDINGS;
   }
   const hellos = allClientHellos(c).filter((h) => !h.sslv2);
   if (hellos.length === 0) return NO_FINDINGS;

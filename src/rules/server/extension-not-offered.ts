@@ -2,7 +2,7 @@
 // with two exceptions: renegotiation_info answering the SCSV (RFC 5746 §3.6) and cookie in a
 // HelloRetryRequest (RFC 8446 §4.2.2).
 import type { ClientHello, Connection, Finding, ServerHello } from '../../tls/model.js';
-import { allClientHellos, allServerHellos, finding, NO_FINDINGS } from '../helpers.js';
+import { allClientHellos, allServerHellos, finding, NO_FINDINGS, oneTlsHelloEach } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const RENEGOTIATION_INFO = 0xff01;
@@ -31,11 +31,7 @@ function hasScsv(ch: ClientHello): boolean {
 }
 
 function check(c: Connection): readonly Finding[] {
-  const sh0 = c.serverHello;
-  const ch0 = c.clientHello;
-  if (sh0 && ch0 && !sh0.sslv2 && !ch0.sslv2 && !c.additionalClientHellos?.length && !c.additionalServerHellos?.length && allOffered(sh0, ch0)) {
-    return NO_FINDINGS;
-  }
+  if (oneTlsHelloEach(c) && allOffered(c.serverHello, c.clientHello)) return NO_FINDINGS;
   const hellos = allClientHellos(c).filter((h) => !h.sslv2);
   if (hellos.length === 0) return NO_FINDINGS;
   // A scan, not a Set: the lists are short.
