@@ -3,6 +3,7 @@
 //   tlspeek replay --json · tshark -Y tls.handshake -T fields (a dozen fields) · tshark -T json
 //   · ssldump -n · a bare Node walk over the pcap record headers (the floor)
 // and prints handshakes/s, CPU seconds, wall seconds and peak RSS for each, with the ratios;
+// times tlspeek's pipeline stage by stage (scripts/bench/stages.ts) against ssldump's run;
 // checks tlspeek's connection count against tshark's ClientHello count; profiles tlspeek
 // (node --cpu-prof, top self-time functions mapped to src/); and replays a ≥ 1 GiB capture
 // (the bench capture concatenated with mergecap -a) to check that memory stays bounded.
@@ -20,6 +21,7 @@ import { measure, type Timing } from './bench/measure.js';
 import { summariseProfile, type ProfileSummary } from './bench/profile.js';
 import { BenchError, collect, hasCommand, log, run, stopAll } from './bench/proc.js';
 import { BARE_WALK_JS } from './bench/walk.js';
+import { build as esbuild } from 'esbuild';
 import { renderTable } from '../src/report/table.js';
 import { makeStyle } from '../src/report/style.js';
 
@@ -42,6 +44,7 @@ const USAGE = `usage: npm run bench -- [options]
   --repeat N          runs per tool, the fastest is kept (default 3; tshark -T json runs once)
   --skip-large        no 1 GiB memory check
   --skip-profile      no CPU profile
+  --skip-stages       no stage-by-stage timing of tlspeek's pipeline
   --generate-only     record the capture and stop
   --update-readme     write the results table into bench/README.md
 `;
@@ -87,6 +90,7 @@ async function main(): Promise<number> {
       repeat: { type: 'string', default: '3' },
       'skip-large': { type: 'boolean', default: false },
       'skip-profile': { type: 'boolean', default: false },
+      'skip-stages': { type: 'boolean', default: false },
       'generate-only': { type: 'boolean', default: false },
       'update-readme': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -189,6 +193,9 @@ async function main(): Promise<number> {
   rows.push(jsonRow);
   rmSync(prefix, { force: true });
 
+  // ---- 3b. tlspeek stage by stage ----
+  const stages = a['skip-stages'] ? [] : await timeStages(dir, F, repeat);
+
   // ---- 4. counts: tlspeek's connections with a ClientHello vs tshark's ClientHellos ----
   log('counting tlspeek output');
   const counts = await countTlspeek(TLSPEEK, F);
@@ -215,13 +222,86 @@ async function main(): Promise<number> {
   if (!a['skip-large']) large = await largeFile(dir, m, tlspeek.t, Number(a['large-cap']), TLSPEEK, counts.lines);
 
   // ---- report ----
-  const text = report(m, rows, counts, walkPackets, ssldumpHellos, profile, profileTiming, large);
+  const text = report(m, rows, stages, counts, walkPackets, ssldumpHellos, profile, profileTiming, large);
   process.stdout.write(text);
   writeFileSync(join(dir, 'results.txt'), text);
-  writeFileSync(join(dir, 'results.json'), JSON.stringify({ manifest: m, rows, counts, walkPackets, ssldumpHellos, profile, large }, null, 2));
+  writeFileSync(join(dir, 'results.json'), JSON.stringify({ manifest: m, rows, stages, counts, walkPackets, ssldumpHellos, profile, large }, null, 2));
   log(`results written to ${join(dir, 'results.txt')} and results.json`);
-  if (a['update-readme']) updateReadme(markdown(m, rows, counts, profile, large));
+  if (a['update-readme']) updateReadme(markdown(m, rows, stages, counts, profile, large));
   return 0;
+}
+
+/** The stages of scripts/bench/stages.ts: each adds one layer of tlspeek's replay pipeline to the one before. */
+const STAGES: readonly (readonly [string, string])[] = [
+  ['start', 'Node start-up, loading the code'],
+  ['capture', '+ reading the file through pcap-parser'],
+  ['tcp', '+ flow table, TCP reassembly'],
+  ['decode', '+ TLS decoding (TlsSession, result)'],
+  ['enrich', '+ rules, fingerprints'],
+  ['json', '+ JSON Lines to stdout'],
+];
+
+interface StageRow {
+  stage: string;
+  what: string;
+  t: Timing;
+}
+
+/**
+ * Bundles scripts/bench/stages.ts into the scratch folder (as scripts/bundle.mjs bundles the CLI)
+ * and times each stage as its own process, with bin/tlspeek's V8 flags; the fastest of `repeat`.
+ */
+async function timeStages(dir: string, F: string, repeat: number): Promise<StageRow[]> {
+  const out = join(dir, 'stages.mjs');
+  await esbuild({
+    entryPoints: [join(REPO, 'scripts/bench/stages.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __tlspeekRequire } from 'node:module'; const require = __tlspeekRequire(import.meta.url);" },
+  });
+  const rows: StageRow[] = [];
+  for (const [stage, what] of STAGES) {
+    log(`timing stage ${stage}${repeat > 1 ? ` (best of ${repeat})` : ''}: node ${out} ${stage} F`);
+    let best: Timing | undefined;
+    for (let k = 0; k < repeat; k++) {
+      const t = await measure('node', ['--max-semi-space-size=8', '--min-semi-space-size=8', out, stage, F], { cap: 900, cwd: REPO });
+      if (t.status !== 0) log(`  stage ${stage}: exit status ${t.status}: ${t.stderr.trim().slice(-500)}`);
+      if (!best || t.wall < best.wall) best = t;
+    }
+    log(`  ${fmt(best!.wall, 2)} s wall, ${fmt(best!.cpu, 2)} s CPU`);
+    rows.push({ stage, what, t: best! });
+  }
+  return rows;
+}
+
+/** The stage table's rows: wall, CPU and what the stage adds to the one before. */
+function stageLines(stages: StageRow[]): string[][] {
+  return stages.map((r, i) => {
+    const prev = stages[i - 1];
+    return [r.stage, r.what, fmt(r.t.wall, 2), fmt(r.t.cpu, 2), prev ? `+${fmt(r.t.wall - prev.t.wall, 2)}` : ''];
+  });
+}
+
+/**
+ * What ssldump's run leaves once tlspeek has started and walked the file (both fixed by the
+ * design: Node, and pcap-parser for classic pcap), against what the rest of the pipeline takes.
+ */
+function stageBudget(stages: StageRow[], rows: Row[]): string | undefined {
+  const ssl = rows.find((r) => r.tool.startsWith('ssldump'));
+  const capture = stages.find((s) => s.stage === 'capture');
+  const json = stages.find((s) => s.stage === 'json');
+  if (!ssl || !capture || !json) return undefined;
+  const left = ssl.t.wall - capture.t.wall;
+  const needed = json.t.wall - capture.t.wall;
+  return (
+    `ssldump -n takes ${fmt(ssl.t.wall, 2)} s for the whole file; tlspeek's start-up and pcap-parser's walk take ${fmt(capture.t.wall, 2)} s of that, ` +
+    `which leaves ${fmt(left, 2)} s for TCP reassembly, TLS decoding, rules, fingerprints and JSON; they take ${fmt(needed, 2)} s` +
+    (left > 0 ? ` (${fmt(needed / left, 1)}× that budget)` : '')
+  );
 }
 
 function readWalkOutput(F: string): string {
@@ -393,6 +473,7 @@ function ratioLines(rows: Row[], total: number): string[][] {
 function report(
   m: Manifest,
   rows: Row[],
+  stages: StageRow[],
   counts: Counts,
   walkPackets: number,
   ssldumpHellos: number,
@@ -431,6 +512,13 @@ function report(
     L.push(`target "peak RSS under 200 MiB", stdout /dev/null: ${rssOk(Math.max(t.t.rssMiB, large?.t.rssMiB ?? 0))} (${fmt(t.t.rssMiB)} MiB here${large ? `, ${fmt(large.t.rssMiB)} MiB on ${fmt(large.bytes / 2 ** 30, 2)} GiB` : ''})`);
     L.push(`target "peak RSS under 200 MiB", stdout a pipe: ${rssOk(Math.max(counts.pipe.rssMiB, large?.pipe?.rssMiB ?? 0))} (${fmt(counts.pipe.rssMiB)} MiB here${large?.pipe ? `, ${fmt(large.pipe.rssMiB)} MiB on ${fmt(large.bytes / 2 ** 30, 2)} GiB` : ''})`);
   }
+  if (stages.length) {
+    L.push('');
+    L.push('tlspeek stage by stage (scripts/bench/stages.ts; each stage is a process of its own and adds one layer to the one before):');
+    L.push(renderTable(['stage', 'what runs', 'wall s', 'CPU s', 'added wall s'], stageLines(stages), { style, align: ['left', 'left', 'right', 'right', 'right'] }));
+    const budget = stageBudget(stages, rows);
+    if (budget) L.push(budget);
+  }
   L.push('');
   L.push(`counts: tshark ClientHellos ${hellos} (in ${m.tshark.clientHelloFrames} frames), SYNs ${m.tshark.syns}; tlspeek JSON lines ${counts.lines}, with a clientHello ${counts.withClientHello} → ${counts.withClientHello === hellos ? 'equal' : `DIFFERENT (${counts.withClientHello - hellos})`}`);
   L.push(`  ssldump -n prints ${ssldumpHellos} ClientHellos`);
@@ -463,6 +551,7 @@ function report(
 function markdown(
   m: Manifest,
   rows: Row[],
+  stages: StageRow[],
   counts: Counts,
   profile: ProfileSummary | undefined,
   large: Large | undefined,
@@ -485,6 +574,16 @@ function markdown(
   L.push('|---|---:|---:|---:|');
   for (const r of ratioLines(rows, hellos)) L.push(`| ${r.join(' | ')} |`);
   L.push('');
+  if (stages.length) {
+    L.push('tlspeek stage by stage (`scripts/bench/stages.ts`, fastest of the same number of runs):');
+    L.push('');
+    L.push('| stage | what runs | wall s | CPU s | added wall s |');
+    L.push('|---|---|---:|---:|---:|');
+    for (const r of stageLines(stages)) L.push(`| ${r.join(' | ')} |`);
+    L.push('');
+    const budget = stageBudget(stages, rows);
+    if (budget) L.push(`${budget}.`, '');
+  }
   L.push(`Counts: tshark ${hellos} ClientHellos; tlspeek ${counts.withClientHello} connections with a clientHello (${counts.lines} JSON lines).`);
   L.push(`With stdout a pipe (the counting run): peak RSS ${fmt(counts.pipe.rssMiB)} MiB, ${fmt(counts.pipe.wall, 2)} s wall.`);
   if (large) {

@@ -13,7 +13,7 @@
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import pcapParser from 'pcap-parser';
-import type { GlobalHeader, PacketHeader, Packet } from 'pcap-parser';
+import type { GlobalHeader, Packet } from 'pcap-parser';
 import { openCapture, readChunks } from './chunks.js';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 
@@ -38,13 +38,23 @@ class RecordAligner {
   private headerSeen = false;
   private little = true;
   private cap = PCAP_MIN_CAPLEN_CAP;
-  /** Past a record length we will not buffer: bytes go straight through and readPcap's checks stop reading. */
-  private passThrough = false;
+  /** Past a record length we will not buffer: nothing more goes out. */
+  private stopped = false;
 
+  /**
+   * `out` gets the pieces; `corrupt` is told of a record header whose captured length is over
+   * the cap, once every record before it has gone out (readPcap's own count is then at it).
+   */
   constructor(
     private readonly ns: boolean,
     private readonly out: (piece: Buffer) => void,
+    private readonly corrupt: (caplen: number, cap: number) => void,
   ) {}
+
+  /** Bytes of an incomplete record (or global header) still held: at the end of the file, what the truncation cut. */
+  get heldBytes(): number {
+    return this.pendingLen;
+  }
 
   /** Takes the next bytes of the file; `chunk` may be reused by the caller once this returns. */
   write(chunk: Buffer): void {
@@ -56,8 +66,7 @@ class RecordAligner {
       }
     }
     this.seen += chunk.length;
-    if (this.passThrough) this.out(chunk);
-    else this.align(chunk);
+    if (!this.stopped) this.align(chunk);
   }
 
   /** End of file: a truncated last record goes out as it is, for pcap-parser to keep as its leftover. */
@@ -77,7 +86,7 @@ class RecordAligner {
         const head = Buffer.concat(this.pending, this.pendingLen);
         this.pending = [head];
         this.pieceLen = this.pieceLength(head, 0);
-        if (this.pieceLen < 0) return this.giveUp(chunk, pos);
+        if (this.pieceLen < 0) return this.giveUp(head);
       }
       pos = this.addPending(chunk, pos, this.pieceLen);
       if (this.pendingLen < this.pieceLen) return;
@@ -100,7 +109,7 @@ class RecordAligner {
           : chunk[c]! * 0x1000000 + ((chunk[c + 1]! << 16) | (chunk[c + 2]! << 8) | chunk[c + 3]!);
         if (caplen > cap) {
           if (cut > pos) this.out(chunk.subarray(pos, cut));
-          return this.giveUp(chunk, cut);
+          return this.giveUp(chunk.subarray(cut));
         }
         if (cut + RECORD_HEADER_LEN + caplen > len) {
           this.pieceLen = RECORD_HEADER_LEN + caplen;
@@ -135,12 +144,12 @@ class RecordAligner {
     return caplen > this.cap ? -1 : RECORD_HEADER_LEN + caplen;
   }
 
-  private giveUp(chunk: Buffer, at: number): void {
-    this.passThrough = true;
-    if (this.pendingLen > 0) this.out(Buffer.concat(this.pending, this.pendingLen));
+  /** `header` starts with the record header whose length is over the cap. */
+  private giveUp(header: Buffer): void {
+    this.stopped = true;
     this.pending = [];
     this.pendingLen = 0;
-    if (at < chunk.length) this.out(chunk.subarray(at));
+    this.corrupt(this.little ? header.readUInt32LE(8) : header.readUInt32BE(8), this.cap);
   }
 }
 
@@ -157,12 +166,10 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
   let failure: unknown;
   let settled = false;
   let header: GlobalHeader | null = null;
-  let cap = PCAP_MIN_CAPLEN_CAP;
   let linkType = 0;
   let packets = 0;
   let bytesRead = 0;
   let offset = GLOBAL_HEADER_LEN; // file offset of the next record header
-  let pendingHeader = false;
   const nsecFactor = ns ? 1 : 1000;
   const finish = (err?: unknown): void => {
     if (settled) return;
@@ -179,30 +186,16 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
     header = h;
     // draft-ietf-opsawg-pcap §4: the link type is the low 16 bits; the high bits carry FCS info.
     linkType = h.linkLayerType & 0xffff;
-    cap = Math.max(h.snapshotLength, PCAP_MIN_CAPLEN_CAP);
     // pcap-parser's version test is `major != 2 && minor != 4`, so 2.3 etc. slip through.
     if (h.majorVersion !== 2 || h.minorVersion !== 4) {
       ctx.sink.warning(`${ctx.path}: unusual pcap version ${h.majorVersion}.${h.minorVersion} (expected 2.4); reading anyway`);
     }
     ctx.onLinkType(linkType);
   });
-  parser.on('packetHeader', (h: PacketHeader) => {
-    if (settled) return;
-    pendingHeader = true;
-    if (h.capturedLength > cap) {
-      const left = Math.max(0, ctx.fileSize - offset);
-      ctx.sink.warning(
-        `${ctx.path}: corrupt record header for packet ${packets + 1} at offset ${offset}: ` +
-          `captured length ${h.capturedLength} exceeds ${cap}; stopped reading (${left} bytes not read)`,
-      );
-      finish();
-    }
-  });
   // One object for every packet: the sink may use it only during its call (CapturedPacket).
   const p: CapturedPacket = { index: 0, sec: 0, nsec: 0, linkType: 0, caplen: 0, origLen: 0, data: new Uint8Array(0) };
   parser.on('packet', (pkt: Packet) => {
     if (settled) return;
-    pendingHeader = false;
     const h = pkt.header;
     packets++;
     offset += RECORD_HEADER_LEN + h.capturedLength;
@@ -225,19 +218,35 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
       finish(new CaptureError(`${ctx.path}: truncated pcap global header (${bytesRead} of ${GLOBAL_HEADER_LEN} bytes)`));
       return;
     }
-    const left = parser.buffer ? parser.buffer.length + (pendingHeader ? RECORD_HEADER_LEN : 0) : 0;
+    const left = truncated;
     if (left > 0) {
       ctx.sink.warning(`${ctx.path}: capture truncated after ${packets} packets (${left} bytes left over)`);
     }
     finish();
   });
 
-  const aligner = new RecordAligner(ns, (piece) => {
-    if (settled) return;
-    // With nothing left over pcap-parser takes the piece as its buffer instead of copying it.
-    if (parser.buffer !== null && parser.buffer.length === 0) parser.buffer = null;
-    feed.emit('data', piece);
-  });
+  // The aligner reads every record header before pcap-parser does, so a captured length over the
+  // cap is caught there, before pcap-parser would buffer the rest of the file waiting for it.
+  const aligner = new RecordAligner(
+    ns,
+    (piece) => {
+      if (settled) return;
+      // With nothing left over pcap-parser takes the piece as its buffer instead of copying it.
+      if (parser.buffer !== null && parser.buffer.length === 0) parser.buffer = null;
+      feed.emit('data', piece);
+    },
+    (caplen, max) => {
+      if (settled) return;
+      const left = Math.max(0, ctx.fileSize - offset);
+      ctx.sink.warning(
+        `${ctx.path}: corrupt record header for packet ${packets + 1} at offset ${offset}: ` +
+          `captured length ${caplen} exceeds ${max}; stopped reading (${left} bytes not read)`,
+      );
+      finish();
+    },
+  );
+  /** Bytes of the incomplete last record at the end of the file (the aligner holds them). */
+  let truncated = 0;
   try {
     bytesRead = await readChunks(ctx, fh, (chunk) => {
       aligner.write(chunk);
@@ -247,6 +256,7 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
     finish(e);
   }
   if (!settled) {
+    truncated = aligner.heldBytes;
     aligner.end();
     feed.emit('end');
   }

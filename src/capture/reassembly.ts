@@ -95,6 +95,12 @@ export class DirectionReassembler {
     this.sawData = true;
     // Signed 32-bit distance from `next`: wraps correctly across 2^32 (RFC 9293 §3.4 modular arithmetic).
     const off = this.pos + ((seq - this.next) | 0);
+    if (off === this.pos && missing === 0 && this.pieces.length === 0) {
+      // The common case, the next bytes with nothing buffered: handed on as they are.
+      this.advance(len);
+      this.out.data(data, meta);
+      return;
+    }
     const end = off + len;
     if (end <= this.pos) return; // a retransmission of bytes already delivered
     if (off <= this.pos) {

@@ -1,6 +1,10 @@
 /** ISO 8601 UTC with microseconds, from a capture timestamp (seconds + nanoseconds). */
+// The date parts of the last two seconds formatted: a connection's start and end times are
+// asked for together, often in different seconds, and one entry would be replaced each time.
 let cachedSec = NaN;
 let cachedPrefix = '';
+let olderSec = NaN;
+let olderPrefix = '';
 
 /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range with a four-digit year (RFC 3339 §5.6). */
 const MIN_SEC = -62167219200;
@@ -13,8 +17,11 @@ export function isoTime(sec: number, nsec: number): string {
   else if (sec > MAX_SEC) sec = MAX_SEC;
   // Packets come in bursts within the same second: format the date part once per second.
   if (sec !== cachedSec) {
+    const prefix = sec === olderSec ? olderPrefix : new Date(sec * 1000).toISOString().slice(0, 19); // 2024-01-02T03:04:05
+    olderSec = cachedSec;
+    olderPrefix = cachedPrefix;
     cachedSec = sec;
-    cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19); // 2024-01-02T03:04:05
+    cachedPrefix = prefix;
   }
   const micros = Math.floor(nsec / 1000).toString().padStart(6, '0');
   return `${cachedPrefix}.${micros}Z`;

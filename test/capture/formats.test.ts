@@ -196,6 +196,32 @@ test('a pcap record with caplen 0x7fffffff: warning naming the packet and offset
   const off = 24 + 2 * (16 + frames[0]!.length);
   assert.equal(got.warnings.length, 1);
   assert.match(got.warnings[0]!, new RegExp(`packet 3 at offset ${off}: captured length 2147483647 exceeds 262144`));
+  // The same with every read size from 1 byte up, so that the bad header also straddles two reads
+  // (its first bytes held back, the rest in the next read) and sits at a read's very start or end.
+  const size = 24 + 4 * (16 + frames[0]!.length);
+  for (let chunk = 1; chunk <= size; chunk += chunk < 64 ? 1 : 13) {
+    const small = await readAll(path, chunk);
+    assert.equal(small.packets.length, 2, `read size ${chunk}`);
+    assert.deepEqual(small.warnings, got.warnings, `read size ${chunk}`);
+  }
+});
+
+test('a pcap cut mid-record: the bytes left over are the same whatever the read size', async () => {
+  const full = pcapFile(1, frames.map((data) => ({ data })));
+  const rec = 16 + frames[0]!.length;
+  for (const [cut, packets, left] of [
+    [24 + 3, 0, 3],
+    [24 + rec + 15, 1, 15],
+    [24 + rec + 16, 1, 16],
+    [24 + 3 * rec + rec - 1, 3, rec - 1],
+  ] as const) {
+    const path = writeTemp(tmp.dir, `cut-small-${cut}.pcap`, full.subarray(0, cut));
+    for (const chunk of [1, 2, 7, 16, 17, 100, 1 << 20]) {
+      const got = await readAll(path, chunk);
+      assert.equal(got.packets.length, packets, `cut ${cut}, read size ${chunk}`);
+      assert.deepEqual(got.warnings.map((w) => w.replace(/^.*?: /, '')), [`capture truncated after ${packets} packets (${left} bytes left over)`], `cut ${cut}, read size ${chunk}`);
+    }
+  }
 });
 
 function ngFile(mutate?: (blocks: Buffer[]) => void): Buffer {

@@ -1,0 +1,64 @@
+// Where `tlspeek replay --json` spends its time, stage by stage: each stage is the previous one
+// plus one layer of the real pipeline, run as its own process on the bench capture, so the
+// difference between two rows is what that layer costs (start-up and the collector included).
+//
+//   start    load the bundle and exit: Node's start-up plus ours
+//   capture  + readCapture with a sink that does nothing: the pcap-parser walk over the file
+//   tcp      + the flow table and TCP reassembly, with handlers that drop the stream bytes
+//   decode   + a TlsSession per connection and its result() (replayFile, as the CLI runs it)
+//   enrich   + rules and fingerprints
+//   json     + the JSON Lines encoder, written to stdout: `replay --json` without yargs
+//
+// The bench bundles this file with esbuild (as scripts/bundle.mjs bundles the CLI) and runs
+// `node --max-semi-space-size=8 --min-semi-space-size=8 stages.mjs STAGE FILE`, the flags
+// bin/tlspeek runs with.
+import { writeSync } from 'node:fs';
+import { readCapture } from '../../src/capture/reader.js';
+import { FlowTable } from '../../src/capture/flows.js';
+import { replayFile } from '../../src/app/replay.js';
+import { enrich } from '../../src/app/enrich.js';
+import { JsonLineEncoder } from '../../src/report/json.js';
+import type { Connection } from '../../src/tls/model.js';
+
+const STAGES = ['start', 'capture', 'tcp', 'decode', 'enrich', 'json'] as const;
+type Stage = (typeof STAGES)[number];
+
+async function run(stage: Stage, file: string): Promise<number> {
+  if (stage === 'start') return 0;
+  if (stage === 'capture') {
+    const s = await readCapture(file, { packet: () => {}, warning: () => {} });
+    return s.packets;
+  }
+  if (stage === 'tcp') {
+    let opened = 0;
+    const flows = new FlowTable({
+      open: () => {
+        opened++;
+        return { data: () => {}, gap: () => {}, close: () => {} };
+      },
+    });
+    await readCapture(file, { packet: (p) => flows.packet(p), warning: () => {} });
+    flows.end();
+    return opened;
+  }
+  let each: (c: Connection) => void = () => {};
+  let done = () => {};
+  if (stage === 'enrich') each = (c) => void enrich(c);
+  if (stage === 'json') {
+    const enc = new JsonLineEncoder((chunk) => void writeSync(1, chunk));
+    each = (c) => enc.line(enrich(c));
+    done = () => enc.flush();
+  }
+  let n = 0;
+  await replayFile(file, {}, { connection: (c) => (n++, each(c)), warning: () => {} });
+  done();
+  return n;
+}
+
+const [stage, file] = process.argv.slice(2);
+if (!STAGES.includes(stage as Stage) || (stage !== 'start' && !file)) {
+  process.stderr.write(`usage: node stages.mjs ${STAGES.join('|')} FILE\n`);
+  process.exit(2);
+}
+const count = await run(stage as Stage, file ?? '');
+process.stderr.write(`${stage}: ${count}\n`);
