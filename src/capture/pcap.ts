@@ -218,9 +218,8 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
       finish(new CaptureError(`${ctx.path}: truncated pcap global header (${bytesRead} of ${GLOBAL_HEADER_LEN} bytes)`));
       return;
     }
-    const left = truncated;
-    if (left > 0) {
-      ctx.sink.warning(`${ctx.path}: capture truncated after ${packets} packets (${left} bytes left over)`);
+    if (truncated > 0) {
+      ctx.sink.warning(`${ctx.path}: capture truncated after ${packets} packets (${truncated} bytes left over)`);
     }
     finish();
   });
