@@ -21,6 +21,14 @@ const NULL = Buffer.from('null');
 const SHORT_COPY = 48;
 /** Strings longer than this are checked with NEEDS_ESCAPE and copied natively. */
 const LONG_STRING = 24;
+/**
+ * Strings at least this long keep their JSON bytes: finding texts (a fix of ~800 characters with
+ * line breaks and a `…`, a detail, a summary listing sigalgs) are the same on every connection
+ * that raises them, while escaping them costs a pass per character.
+ */
+const CACHED_STRING = 128;
+/** Most long strings whose bytes are kept (each at most MAX_OUTPUT_STRING characters, so ≤ 6 KB). */
+const MAX_CACHED_STRINGS = 256;
 /** JSON.stringify's two-character escapes of control characters: \b \t \n \f \r. */
 const SHORT_ESCAPES: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 const HEX_DIGITS = Buffer.from('0123456789abcdef');
@@ -51,6 +59,7 @@ export class JsonLineEncoder {
   private readonly keys = new BoundedMap<string, Buffer>(MAX_CACHED_KEYS);
   private readonly commaKeys = new BoundedMap<string, Buffer>(MAX_CACHED_KEYS);
   private readonly frozen = new WeakMap<object, Buffer>();
+  private readonly longStrings = new BoundedMap<string, Buffer>(MAX_CACHED_STRINGS);
   private readonly spare: Buffer[] = [];
   /** Object.prototype has no enumerable keys (checked per line). */
   private cleanPrototype = true;
@@ -132,16 +141,20 @@ export class JsonLineEncoder {
 
   private string(s: string): void {
     const n = s.length;
-    if (n > LONG_STRING) {
-      // Long strings: one native regex scan and a native latin1 copy beat a loop per character.
-      if (NEEDS_ESCAPE.test(s)) {
-        if (!this.asciiEscaped(s)) this.utf8(JSON.stringify(s));
+    if (n >= CACHED_STRING) {
+      const cached = this.longStrings.get(s);
+      if (cached !== undefined) {
+        this.bytes(cached);
         return;
       }
-      this.room(n + 2);
-      this.buf[this.pos++] = QUOTE;
-      this.pos += this.buf.write(s, this.pos, 'latin1');
-      this.buf[this.pos++] = QUOTE;
+      const start = this.pos;
+      const flushes = this.flushes;
+      this.longString(s);
+      if (this.flushes === flushes) this.longStrings.set(s, Buffer.from(this.buf.subarray(start, this.pos)));
+      return;
+    }
+    if (n > LONG_STRING) {
+      this.longString(s);
       return;
     }
     this.room(n + 2);
@@ -160,6 +173,18 @@ export class JsonLineEncoder {
     }
     buf[p++] = QUOTE;
     this.pos = p;
+  }
+
+  /** Long strings: one native regex scan and a native latin1 copy beat a loop per character. */
+  private longString(s: string): void {
+    if (NEEDS_ESCAPE.test(s)) {
+      if (!this.asciiEscaped(s)) this.utf8(JSON.stringify(s));
+      return;
+    }
+    this.room(s.length + 2);
+    this.buf[this.pos++] = QUOTE;
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+    this.buf[this.pos++] = QUOTE;
   }
 
   /**
@@ -199,17 +224,24 @@ export class JsonLineEncoder {
   }
 
   private number(v: number): void {
-    if (Number.isSafeInteger(v) && v >= 0) {
-      // Most numbers are small non-negative integers (codes, lengths, counts, offsets).
-      let digits = 1;
-      for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    if ((v | 0) === v && v >= 0) {
+      // Most numbers are small non-negative integers (codes, lengths, counts, offsets), written
+      // with 32-bit integer division; anything else (rare) the way JSON.stringify writes it.
+      if (v < 10) {
+        this.byte(0x30 + v);
+        return;
+      }
+      let digits = 2;
+      for (let x = v; x >= 100; x = (x / 10) | 0) digits++;
       this.room(digits);
+      const buf = this.buf;
       let p = this.pos + digits;
       this.pos = p;
       let x = v;
       do {
-        this.buf[--p] = 0x30 + (x % 10);
-        x = Math.floor(x / 10);
+        const q = (x / 10) | 0;
+        buf[--p] = 0x30 + (x - q * 10);
+        x = q;
       } while (x > 0);
       return;
     }

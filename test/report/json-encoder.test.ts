@@ -108,3 +108,25 @@ test('long ASCII strings that need escaping (control characters, quotes, backsla
     { seed: 20261126, numRuns: 500 },
   );
 });
+
+test('long strings repeated across lines (their bytes kept), also past the cache bound and across chunk ends', () => {
+  // Finding texts: the same long text on many lines, some with line breaks and a `…`, some not,
+  // among more distinct long strings than the encoder keeps (so it starts over now and then).
+  const fix = `Apache httpd: SSLProtocol -all +TLSv1.2\nnginx: ssl_protocols TLSv1.2;\nopenssl: openssl s_server … -msg ${'x'.repeat(150)}`;
+  const plain = `types rsa_sign,ecdsa_sign; sigalgs ${Array.from({ length: 20 }, (_, i) => `sigalg_${i}`).join(',')}`;
+  const values = Array.from({ length: 900 }, (_, i) => ({
+    id: i,
+    fix,
+    summary: plain,
+    detail: `connection ${i}: the client's first encrypted record is ${i} bytes\n${'-'.repeat(130)}`,
+    quoted: i % 3 === 0 ? `"${'\\'.repeat(140)}"` : `${'y'.repeat(127)}`,
+  }));
+  for (const chunk of [undefined, 333, 4096]) assert.ok(encode(values, chunk).equals(expected(values)), `chunk ${chunk}`);
+});
+
+test('numbers at the edges of the integer fast path encode as JSON.stringify does', () => {
+  const edges = [0, -0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65535, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, 2 ** 53, -1, -10, -(2 ** 31), 0.5, 9.99, 1e21, 1e-7, NaN, Infinity];
+  const values = [edges, { edges }, edges.map((n) => ({ n }))];
+  assert.ok(encode(values).equals(expected(values)));
+  assert.ok(encode(values, 7).equals(expected(values)));
+});
