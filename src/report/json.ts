@@ -5,6 +5,7 @@
 // into UTF-8 took longer than decoding the capture; most of each line is code points and
 // certificates, which are interned, frozen objects, so their encoding is made once and copied.
 import { BoundedMap } from '../util/bounded-map.js';
+import { MAX_OUTPUT_STRING } from '../limits.js';
 
 /** Default size of the buffers handed to the sink. */
 export const JSON_CHUNK_BYTES = 128 * 1024;
@@ -27,8 +28,10 @@ const LONG_STRING = 24;
  * that raises them, while escaping them costs a pass per character.
  */
 const CACHED_STRING = 128;
-/** Most long strings whose bytes are kept (each at most MAX_OUTPUT_STRING characters, so ≤ 6 KB). */
+/** Most long strings whose bytes are kept. */
 const MAX_CACHED_STRINGS = 256;
+/** Longest string kept (a reported connection's strings are cut there): at most 6 KB of JSON each. */
+const MAX_CACHED_STRING = MAX_OUTPUT_STRING;
 /** JSON.stringify's two-character escapes of control characters: \b \t \n \f \r. */
 const SHORT_ESCAPES: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 const HEX_DIGITS = Buffer.from('0123456789abcdef');
@@ -141,7 +144,7 @@ export class JsonLineEncoder {
 
   private string(s: string): void {
     const n = s.length;
-    if (n >= CACHED_STRING) {
+    if (n >= CACHED_STRING && n <= MAX_CACHED_STRING) {
       const cached = this.longStrings.get(s);
       if (cached !== undefined) {
         this.bytes(cached);

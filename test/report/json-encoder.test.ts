@@ -120,6 +120,8 @@ test('long strings repeated across lines (their bytes kept), also past the cache
     summary: plain,
     detail: `connection ${i}: the client's first encrypted record is ${i} bytes\n${'-'.repeat(130)}`,
     quoted: i % 3 === 0 ? `"${'\\'.repeat(140)}"` : `${'y'.repeat(127)}`,
+    // Past the longest string kept: encoded afresh each time.
+    huge: i % 50 === 0 ? `${'z'.repeat(5000)}\n` : undefined,
   }));
   for (const chunk of [undefined, 333, 4096]) assert.ok(encode(values, chunk).equals(expected(values)), `chunk ${chunk}`);
 });
