@@ -137,32 +137,52 @@ async function main(): Promise<number> {
   // Warm the page cache so that the first timed tool does not pay for the disk.
   await measure('cat', [F], { cap: 120 });
 
-  // ---- 3. timed runs, one at a time ----
+  // ---- 3. timed runs ----
   const rows: Row[] = [];
   const repeat = Math.max(1, Number(a.repeat));
+  const shownAs = (cmd: string, args: string[]) => `${cmd} ${args.map((x) => (/[\s|]/.test(x) ? `'${x}'` : x)).join(' ')}`;
   const timed = async (tool: string, cmd: string, args: string[], cap: number, note?: string, display?: string, runs = repeat): Promise<Row> => {
-    const shown = display ?? `${cmd} ${args.map((x) => (/[\s|]/.test(x) ? `'${x}'` : x)).join(' ')}`;
+    const shown = display ?? shownAs(cmd, args);
     log(`timing ${tool}${runs > 1 ? ` (best of ${runs})` : ''}: ${shown.length > 160 ? shown.slice(0, 157) + '...' : shown}`);
     let best: Timing | undefined;
     for (let k = 0; k < runs; k++) {
-      const t = await measure(cmd, args, { cap, cwd: REPO });
-      if (t.timedOut) log(`  ${tool}: killed at the ${cap} s cap`);
-      else if (t.status !== 0) log(`  ${tool}: exit status ${t.status}: ${t.stderr.trim().slice(-500)}`);
-      log(`  ${fmt(t.wall, 2)} s wall, ${fmt(t.cpu, 2)} s CPU, ${fmt(t.rssMiB)} MiB peak RSS`);
+      const t = await timeOnce(tool, cmd, args, cap);
       if (!best || t.wall < best.wall) best = t;
       if (t.timedOut) break;
     }
     return { tool, command: shown, t: best!, hellos, runs, ...(note ? { note } : {}) };
   };
 
-  rows.push(await timed('bare Node walk', 'node', ['-e', BARE_WALK_JS, F], 300, 'record headers only (the floor)', `node -e <BARE_WALK_JS from scripts/bench/walk.ts> ${F}`));
-  const tlspeek = await timed('tlspeek replay --json', 'node', [...TLSPEEK, F], 900, 'full JSON per connection');
-  rows.push(tlspeek);
-  const fields = await timed('tshark fields', 'tshark', ['-r', F, ...DA, '-Y', 'tls.handshake', '-T', 'fields', ...TSHARK_FIELDS.flatMap((f) => ['-e', f])], 900,
-    `${TSHARK_FIELDS.length} handshake fields`);
-  rows.push(fields);
-  const ssldump = await timed('ssldump -n', 'ssldump', ['-r', F, '-n'], 900, 'text per record: hello fields, no X.509 or SKE decoding');
-  rows.push(ssldump);
+  // The fast tools and tlspeek's stages run in rounds, each round every command once: this host's
+  // speed changes by up to 40% from one minute to the next, and the fastest of runs taken minutes
+  // apart compared the host's moods more than the tools.
+  const stagesBundle = a['skip-stages'] ? undefined : await bundleStages(dir);
+  const jobs: Job[] = [
+    { tool: 'bare Node walk', cmd: 'node', args: ['-e', BARE_WALK_JS, F], cap: 300, note: 'record headers only (the floor)', display: `node -e <BARE_WALK_JS from scripts/bench/walk.ts> ${F}` },
+    { tool: 'tlspeek replay --json', cmd: 'node', args: [...TLSPEEK, F], cap: 900, note: 'full JSON per connection' },
+    { tool: 'tshark fields', cmd: 'tshark', args: ['-r', F, ...DA, '-Y', 'tls.handshake', '-T', 'fields', ...TSHARK_FIELDS.flatMap((f) => ['-e', f])], cap: 900, note: `${TSHARK_FIELDS.length} handshake fields` },
+    { tool: 'ssldump -n', cmd: 'ssldump', args: ['-r', F, '-n'], cap: 900, note: 'text per record: hello fields, no X.509 or SKE decoding' },
+    ...(stagesBundle
+      ? STAGES.map(([stage, what]) => ({ tool: `stage ${stage}`, cmd: 'node', args: ['--max-semi-space-size=8', '--min-semi-space-size=8', stagesBundle, stage, F], cap: 900, stage, what }))
+      : []),
+  ];
+  const best = new Map<Job, Timing>();
+  for (let k = 0; k < repeat; k++) {
+    log(`round ${k + 1} of ${repeat}: ${jobs.map((j) => j.tool).join(', ')}`);
+    for (const j of jobs) {
+      if (best.get(j)?.timedOut) continue;
+      const t = await timeOnce(j.tool, j.cmd, j.args, j.cap);
+      const b = best.get(j);
+      if (!b || t.wall < b.wall) best.set(j, t);
+    }
+  }
+  const stages: StageRow[] = [];
+  for (const j of jobs) {
+    const t = best.get(j)!;
+    if (j.stage) stages.push({ stage: j.stage, what: j.what!, t });
+    else rows.push({ tool: j.tool, command: j.display ?? shownAs(j.cmd, j.args), t, hellos, runs: repeat, ...(j.note ? { note: j.note } : {}) });
+  }
+  const tlspeek = rows.find((r) => r.tool.startsWith('tlspeek'))!;
 
   // tshark -T json: whole file if it fits in the cap (estimated from a 10 % prefix first), else the prefix, scaled.
   const jsonCap = Number(a['json-cap']);
@@ -192,9 +212,6 @@ async function main(): Promise<number> {
   }
   rows.push(jsonRow);
   rmSync(prefix, { force: true });
-
-  // ---- 3b. tlspeek stage by stage ----
-  const stages = a['skip-stages'] ? [] : await timeStages(dir, F, repeat);
 
   // ---- 4. counts: tlspeek's connections with a ClientHello vs tshark's ClientHellos ----
   log('counting tlspeek output');
@@ -247,11 +264,8 @@ interface StageRow {
   t: Timing;
 }
 
-/**
- * Bundles scripts/bench/stages.ts into the scratch folder (as scripts/bundle.mjs bundles the CLI)
- * and times each stage as its own process, with bin/tlspeek's V8 flags; the fastest of `repeat`.
- */
-async function timeStages(dir: string, F: string, repeat: number): Promise<StageRow[]> {
+/** Bundles scripts/bench/stages.ts into the scratch folder, as scripts/bundle.mjs bundles the CLI; returns its path. */
+async function bundleStages(dir: string): Promise<string> {
   const out = join(dir, 'stages.mjs');
   await esbuild({
     entryPoints: [join(REPO, 'scripts/bench/stages.ts')],
@@ -263,19 +277,28 @@ async function timeStages(dir: string, F: string, repeat: number): Promise<Stage
     logLevel: 'warning',
     banner: { js: "import { createRequire as __tlspeekRequire } from 'node:module'; const require = __tlspeekRequire(import.meta.url);" },
   });
-  const rows: StageRow[] = [];
-  for (const [stage, what] of STAGES) {
-    log(`timing stage ${stage}${repeat > 1 ? ` (best of ${repeat})` : ''}: node ${out} ${stage} F`);
-    let best: Timing | undefined;
-    for (let k = 0; k < repeat; k++) {
-      const t = await measure('node', ['--max-semi-space-size=8', '--min-semi-space-size=8', out, stage, F], { cap: 900, cwd: REPO });
-      if (t.status !== 0) log(`  stage ${stage}: exit status ${t.status}: ${t.stderr.trim().slice(-500)}`);
-      if (!best || t.wall < best.wall) best = t;
-    }
-    log(`  ${fmt(best!.wall, 2)} s wall, ${fmt(best!.cpu, 2)} s CPU`);
-    rows.push({ stage, what, t: best! });
-  }
-  return rows;
+  return out;
+}
+
+/** A command timed in the rounds: a tool's row, or one of tlspeek's stages. */
+interface Job {
+  tool: string;
+  cmd: string;
+  args: string[];
+  cap: number;
+  note?: string;
+  display?: string;
+  stage?: string;
+  what?: string;
+}
+
+/** One timed run, logged. */
+async function timeOnce(tool: string, cmd: string, args: string[], cap: number): Promise<Timing> {
+  const t = await measure(cmd, args, { cap, cwd: REPO });
+  if (t.timedOut) log(`  ${tool}: killed at the ${cap} s cap`);
+  else if (t.status !== 0) log(`  ${tool}: exit status ${t.status}: ${t.stderr.trim().slice(-500)}`);
+  log(`  ${tool}: ${fmt(t.wall, 2)} s wall, ${fmt(t.cpu, 2)} s CPU, ${fmt(t.rssMiB)} MiB peak RSS`);
+  return t;
 }
 
 /** The stage table's rows: wall, CPU and what the stage adds to the one before. */
