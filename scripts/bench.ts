@@ -21,7 +21,6 @@ import { measure, type Timing } from './bench/measure.js';
 import { summariseProfile, type ProfileSummary } from './bench/profile.js';
 import { BenchError, collect, hasCommand, log, run, stopAll } from './bench/proc.js';
 import { BARE_WALK_JS } from './bench/walk.js';
-import { build as esbuild } from 'esbuild';
 import { renderTable } from '../src/report/table.js';
 import { makeStyle } from '../src/report/style.js';
 
@@ -41,7 +40,8 @@ const USAGE = `usage: npm run bench -- [options]
   --concurrency N     client connections in flight (default 32)
   --json-cap S        time cap for tshark -T json on the whole file (default 300 s)
   --large-cap S       time budget for the 1 GiB replay (default 240 s)
-  --repeat N          runs per tool, the fastest is kept (default 3; tshark -T json runs once)
+  --repeat N          rounds: each fast tool and stage runs once per round, its fastest run
+                      is kept (default 3; tshark -T json runs once)
   --skip-large        no 1 GiB memory check
   --skip-profile      no CPU profile
   --skip-stages       no stage-by-stage timing of tlspeek's pipeline
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
   // The fast tools and tlspeek's stages run in rounds, each round every command once: this host's
   // speed changes by up to 40% from one minute to the next, and the fastest of runs taken minutes
   // apart compared the host's moods more than the tools.
-  const stagesBundle = a['skip-stages'] ? undefined : await bundleStages(dir);
+  const stagesBundle = a['skip-stages'] ? undefined : bundleStages(dir);
   const jobs: Job[] = [
     { tool: 'bare Node walk', cmd: 'node', args: ['-e', BARE_WALK_JS, F], cap: 300, note: 'record headers only (the floor)', display: `node -e <BARE_WALK_JS from scripts/bench/walk.ts> ${F}` },
     { tool: 'tlspeek replay --json', cmd: 'node', args: [...TLSPEEK, F], cap: 900, note: 'full JSON per connection' },
@@ -264,19 +264,11 @@ interface StageRow {
   t: Timing;
 }
 
-/** Bundles scripts/bench/stages.ts into the scratch folder, as scripts/bundle.mjs bundles the CLI; returns its path. */
-async function bundleStages(dir: string): Promise<string> {
+/** Bundles scripts/bench/stages.ts into the scratch folder with scripts/bundle.mjs, as the CLI is bundled; returns its path. */
+function bundleStages(dir: string): string {
   const out = join(dir, 'stages.mjs');
-  await esbuild({
-    entryPoints: [join(REPO, 'scripts/bench/stages.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __tlspeekRequire } from 'node:module'; const require = __tlspeekRequire(import.meta.url);" },
-  });
+  const r = spawnSync('node', ['scripts/bundle.mjs', 'scripts/bench/stages.ts', out], { cwd: REPO, encoding: 'utf8', timeout: 120000 });
+  if (r.status !== 0) throw new BenchError(`bundling scripts/bench/stages.ts failed:\n${(r.stdout + r.stderr).trim().slice(0, 3000)}`);
   return out;
 }
 
@@ -598,7 +590,7 @@ function markdown(
   for (const r of ratioLines(rows, hellos)) L.push(`| ${r.join(' | ')} |`);
   L.push('');
   if (stages.length) {
-    L.push('tlspeek stage by stage (`scripts/bench/stages.ts`, fastest of the same number of runs):');
+    L.push('tlspeek stage by stage (`scripts/bench/stages.ts`, timed in the same rounds as the tools):');
     L.push('');
     L.push('| stage | what runs | wall s | CPU s | added wall s |');
     L.push('|---|---|---:|---:|---:|');

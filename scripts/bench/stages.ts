@@ -9,7 +9,7 @@
 //   enrich   + rules and fingerprints
 //   json     + the JSON Lines encoder, written to stdout: `replay --json` without yargs
 //
-// The bench bundles this file with esbuild (as scripts/bundle.mjs bundles the CLI) and runs
+// The bench bundles this file with scripts/bundle.mjs (as the CLI is bundled) and runs
 // `node --max-semi-space-size=8 --min-semi-space-size=8 stages.mjs STAGE FILE`, the flags
 // bin/tlspeek runs with.
 import { writeSync } from 'node:fs';

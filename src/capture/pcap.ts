@@ -69,13 +69,6 @@ class RecordAligner {
     if (!this.stopped) this.align(chunk);
   }
 
-  /** End of file: a truncated last record goes out as it is, for pcap-parser to keep as its leftover. */
-  end(): void {
-    if (this.pendingLen > 0) this.out(Buffer.concat(this.pending, this.pendingLen));
-    this.pending = [];
-    this.pendingLen = 0;
-  }
-
   private align(chunk: Buffer): void {
     let pos = 0;
     if (this.pendingLen > 0) {
@@ -255,8 +248,8 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
     finish(e);
   }
   if (!settled) {
+    // What the aligner still holds is the incomplete last record: pcap-parser never sees it.
     truncated = aligner.heldBytes;
-    aligner.end();
     feed.emit('end');
   }
   if (failure !== undefined) throw failure;
