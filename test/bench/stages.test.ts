@@ -1,0 +1,36 @@
+// The bench's stage runner (scripts/bench/stages.ts) is only worth its table if its last stage is
+// the pipeline `replay --json` runs: same bytes, and its counts those of the real thing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/cli.js';
+
+const run = promisify(execFile);
+const STAGES = fileURLToPath(new URL('../../scripts/bench/stages.ts', import.meta.url));
+const capture = (name: string) => fileURLToPath(new URL(`../../captures/${name}`, import.meta.url));
+
+async function stage(name: string, file: string): Promise<{ out: string; err: string }> {
+  const r = await run(process.execPath, ['--import', 'tsx', STAGES, name, file], { maxBuffer: 64 << 20, timeout: 60000 });
+  return { out: r.stdout, err: r.stderr };
+}
+
+for (const name of ['apache-mtls-pss-default.pcap', 'fragmented-512.pcap', 'ipv6.pcap']) {
+  test(`stage json writes the bytes of replay --json, stage decode counts its connections: ${name}`, async () => {
+    const file = capture(name);
+    const cli = await runCli('replay', '--json', '--no-progress', file);
+    assert.equal(cli.code, 0);
+    const json = await stage('json', file);
+    assert.equal(json.out, cli.out);
+    const lines = cli.out.split('\n').filter(Boolean).length;
+    assert.ok(lines > 0);
+    assert.equal(json.err, `json: ${lines}\n`);
+    assert.equal((await stage('decode', file)).err, `decode: ${lines}\n`);
+  });
+}
+
+test('stage runner: an unknown stage or a missing file is a usage line, exit 2', async () => {
+  await assert.rejects(stage('nope', capture('ipv6.pcap')), (e: { code?: number; stderr?: string }) => e.code === 2 && /^usage: node stages\.mjs start\|capture\|tcp\|decode\|enrich\|json FILE\n$/.test(e.stderr ?? ''));
+  await assert.rejects(stage('json', ''), (e: { code?: number }) => e.code === 2);
+});
