@@ -183,6 +183,7 @@ async function main(): Promise<number> {
     else rows.push({ tool: j.tool, command: j.display ?? shownAs(j.cmd, j.args), t, hellos, runs: repeat, ...(j.note ? { note: j.note } : {}) });
   }
   const tlspeek = rows.find((r) => r.tool.startsWith('tlspeek'))!;
+  const tenths = stagesBundle ? await timeTenths(stagesBundle, F, hellos, repeat) : undefined;
 
   // tshark -T json: whole file if it fits in the cap (estimated from a 10 % prefix first), else the prefix, scaled.
   const jsonCap = Number(a['json-cap']);
@@ -239,12 +240,12 @@ async function main(): Promise<number> {
   if (!a['skip-large']) large = await largeFile(dir, m, tlspeek.t, Number(a['large-cap']), TLSPEEK, counts.lines);
 
   // ---- report ----
-  const text = report(m, rows, stages, counts, walkPackets, ssldumpHellos, profile, profileTiming, large);
+  const text = report(m, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, profileTiming, large);
   process.stdout.write(text);
   writeFileSync(join(dir, 'results.txt'), text);
-  writeFileSync(join(dir, 'results.json'), JSON.stringify({ manifest: m, rows, stages, counts, walkPackets, ssldumpHellos, profile, large }, null, 2));
+  writeFileSync(join(dir, 'results.json'), JSON.stringify({ manifest: m, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large }, null, 2));
   log(`results written to ${join(dir, 'results.txt')} and results.json`);
-  if (a['update-readme']) updateReadme(markdown(m, rows, stages, counts, profile, large));
+  if (a['update-readme']) updateReadme(markdown(m, rows, stages, tenths, counts, profile, large));
   return 0;
 }
 
@@ -291,6 +292,48 @@ async function timeOnce(tool: string, cmd: string, args: string[], cap: number):
   else if (t.status !== 0) log(`  ${tool}: exit status ${t.status}: ${t.stderr.trim().slice(-500)}`);
   log(`  ${tool}: ${fmt(t.wall, 2)} s wall, ${fmt(t.cpu, 2)} s CPU, ${fmt(t.rssMiB)} MiB peak RSS`);
   return t;
+}
+
+/** The json stage's time for each tenth of the file's connections, in ms; the first includes start-up. */
+interface Tenths {
+  every: number;
+  ms: number[];
+}
+
+/**
+ * Where in the file the time goes: the json stage with a time mark after every tenth of the
+ * connections (run `repeat` times, the fastest kept). The first tenth carries Node's start-up,
+ * loading the code and JIT warm-up; the other nine show the steady rate per handshake.
+ */
+async function timeTenths(bundle: string, F: string, hellos: number, repeat: number): Promise<Tenths | undefined> {
+  const every = Math.max(1, Math.ceil(hellos / 10));
+  let best: Tenths | undefined;
+  for (let k = 0; k < repeat; k++) {
+    const t = await measure('node', ['--max-semi-space-size=8', '--min-semi-space-size=8', bundle, 'json', F, String(every)], { cap: 900, cwd: REPO });
+    const marks = /^marks: ([\d ]+)$/m.exec(t.stderr)?.[1]?.split(' ').map(Number);
+    if (t.status !== 0 || !marks) {
+      log(`WARNING: the json stage with time marks failed (exit ${t.status}): ${t.stderr.trim().slice(-500)}`);
+      return best;
+    }
+    const ms = marks.map((m, i) => m - (marks[i - 1] ?? 0)).slice(0, 10);
+    log(`  json stage by tenths of the file: ${ms.join(' ')} ms`);
+    if (!best || sum(ms) < sum(best.ms)) best = { every, ms };
+  }
+  return best;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** One line: the tenths, and the rate after the first against ssldump's over the whole file. */
+function tenthsLine(t: Tenths, rows: Row[]): string {
+  const rest = t.ms.slice(1);
+  const steady = (rest.length * t.every) / (sum(rest) / 1000);
+  const ssl = rows.find((r) => r.tool.startsWith('ssldump'));
+  return (
+    `tlspeek's json stage, tenth by tenth of the file (ms for each ${t.every} connections; the first includes Node's start-up, loading the code and JIT warm-up): ` +
+    `${t.ms.join(' ')}; after the first tenth ${fmt(steady, 0)} handshakes/s` +
+    (ssl ? ` (ssldump -n over the whole file: ${fmt(hsPerSec(ssl), 0)}/s, ${fmt(steady / hsPerSec(ssl), 2)}×)` : '')
+  );
 }
 
 /** The stage table's rows: wall, CPU and what the stage adds to the one before. */
@@ -377,6 +420,8 @@ interface Large {
   bytes: number;
   hellos: number;
   t: Timing;
+  /** ssldump -n on the same file (undefined when it failed or was killed). */
+  ssldump?: Timing;
   /** Connections tlspeek reported (a second run, into a pipe), or NaN when skipped. */
   lines: number;
   pipe?: Timing;
@@ -423,6 +468,11 @@ async function largeFile(dir: string, m: Manifest, bench: Timing, budget: number
     if (t.timedOut) note += '; killed at the time cap';
     else if (t.status !== 0) note += `; exit status ${t.status}`;
     log(`  ${fmt(t.wall, 1)} s wall, ${fmt(t.cpu, 1)} s CPU, ${fmt(t.rssMiB)} MiB peak RSS`);
+    // ssldump on the same file, right after: with start-up spread over 12 times the handshakes,
+    // the ratio is the two tools' rates per handshake.
+    log('  timing ssldump -n on it');
+    const ssldump = await measure('ssldump', ['-r', big, '-n'], { cap, cwd: REPO });
+    log(`  ${fmt(ssldump.wall, 1)} s wall, ${fmt(ssldump.cpu, 1)} s CPU, ${fmt(ssldump.rssMiB)} MiB peak RSS`);
     // The count: a second run into a file (written synchronously, like /dev/null), lines counted after.
     log('  counting its connections (stdout into a file)');
     const out = join(dir, 'large.jsonl');
@@ -442,7 +492,7 @@ async function largeFile(dir: string, m: Manifest, bench: Timing, budget: number
     const crash = /Error: [^\n]*/.exec(pipe.stderr)?.[0];
     if (pipe.status !== 0) note += `; into a pipe: exit status ${pipe.status}${crash ? ` (${crash})` : ''} after ${fmt(pipeBytes / 2 ** 30, 2)} of ${fmt(outBytes / 2 ** 30, 2)} GiB of output`;
     log(`  into a pipe: ${fmt(pipe.wall, 1)} s wall, ${fmt(pipe.rssMiB)} MiB peak RSS, exit ${pipe.status}${crash ? ` ${crash}` : ''}, ${fmt(pipeBytes / 2 ** 30, 2)} GiB read`);
-    return { copies, bytes, hellos: copies * m.tshark.clientHellos, t, lines, pipe, note };
+    return { copies, bytes, hellos: copies * m.tshark.clientHellos, t, ssldump: ssldump.status === 0 ? ssldump : undefined, lines, pipe, note };
   } finally {
     for (const f of [...parts, ...outputs]) rmSync(f, { force: true });
     rmSync(big, { force: true });
@@ -489,6 +539,7 @@ function report(
   m: Manifest,
   rows: Row[],
   stages: StageRow[],
+  tenths: Tenths | undefined,
   counts: Counts,
   walkPackets: number,
   ssldumpHellos: number,
@@ -533,6 +584,7 @@ function report(
     L.push(renderTable(['stage', 'what runs', 'wall s', 'CPU s', 'added wall s'], stageLines(stages), { style, align: ['left', 'left', 'right', 'right', 'right'] }));
     const budget = stageBudget(stages, rows);
     if (budget) L.push(budget);
+    if (tenths) L.push(tenthsLine(tenths, rows));
   }
   L.push('');
   L.push(`counts: tshark ClientHellos ${hellos} (in ${m.tshark.clientHelloFrames} frames), SYNs ${m.tshark.syns}; tlspeek JSON lines ${counts.lines}, with a clientHello ${counts.withClientHello} → ${counts.withClientHello === hellos ? 'equal' : `DIFFERENT (${counts.withClientHello - hellos})`}`);
@@ -556,6 +608,10 @@ function report(
     L.push('');
     L.push(`large file: ${fmt(large.bytes / 2 ** 30, 2)} GiB, ${large.hellos} ClientHellos (${large.note})`);
     L.push(`  tlspeek replay --json > /dev/null: ${fmt(large.t.wall, 1)} s wall, ${fmt(large.t.cpu, 1)} s CPU, ${fmt(large.hellos / large.t.wall, 0)} handshakes/s, peak RSS ${fmt(large.t.rssMiB)} MiB`);
+    if (large.ssldump) {
+      L.push(`  ssldump -n > /dev/null: ${fmt(large.ssldump.wall, 1)} s wall, ${fmt(large.ssldump.cpu, 1)} s CPU, ${fmt(large.hellos / large.ssldump.wall, 0)} handshakes/s, peak RSS ${fmt(large.ssldump.rssMiB)} MiB`);
+      L.push(`  tlspeek / ssldump -n on this file: ${fmt(large.ssldump.wall / large.t.wall, 2)}×`);
+    }
     L.push(`  output count (a second run, stdout into a file): ${large.lines} JSON lines (${large.lines === large.hellos ? 'one per ClientHello' : `expected ${large.hellos}`})`);
     if (large.pipe) L.push(`  tlspeek replay --json | (a reader that only counts bytes): ${fmt(large.pipe.wall, 1)} s wall, peak RSS ${fmt(large.pipe.rssMiB)} MiB, exit status ${large.pipe.status}`);
   }
@@ -567,6 +623,7 @@ function markdown(
   m: Manifest,
   rows: Row[],
   stages: StageRow[],
+  tenths: Tenths | undefined,
   counts: Counts,
   profile: ProfileSummary | undefined,
   large: Large | undefined,
@@ -598,11 +655,13 @@ function markdown(
     L.push('');
     const budget = stageBudget(stages, rows);
     if (budget) L.push(`${budget}.`, '');
+    if (tenths) L.push(`${tenthsLine(tenths, rows)}.`, '');
   }
   L.push(`Counts: tshark ${hellos} ClientHellos; tlspeek ${counts.withClientHello} connections with a clientHello (${counts.lines} JSON lines).`);
   L.push(`With stdout a pipe (the counting run): peak RSS ${fmt(counts.pipe.rssMiB)} MiB, ${fmt(counts.pipe.wall, 2)} s wall.`);
   if (large) {
     L.push(`Large file: ${fmt(large.bytes / 2 ** 30, 2)} GiB (${large.note}): ${fmt(large.t.wall, 1)} s wall, ${fmt(large.t.cpu, 1)} s CPU, ${fmt(large.hellos / large.t.wall, 0)} handshakes/s, peak RSS ${fmt(large.t.rssMiB)} MiB (stdout /dev/null); ` +
+      (large.ssldump ? `ssldump -n ${fmt(large.ssldump.wall, 1)} s wall, ${fmt(large.hellos / large.ssldump.wall, 0)} handshakes/s (tlspeek / ssldump -n: ${fmt(large.ssldump.wall / large.t.wall, 2)}×); ` : '') +
       `${large.lines} JSON lines for ${large.hellos} ClientHellos; into a pipe: peak RSS ${fmt(large.pipe?.rssMiB ?? NaN)} MiB, exit status ${large.pipe?.status}.`);
   }
   if (profile) {

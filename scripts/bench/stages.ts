@@ -9,6 +9,10 @@
 //   enrich   + rules and fingerprints
 //   json     + the JSON Lines encoder, written to stdout: `replay --json` without yargs
 //
+// `stages.mjs json FILE EVERY` also writes `marks: T1 T2 …` to stderr: the milliseconds since the
+// process started at which each further EVERY connections had been written, then at the end. The
+// first tenth of a file pays for start-up and JIT warm-up; the rest shows the steady rate.
+//
 // The bench bundles this file with scripts/bundle.mjs (as the CLI is bundled) and runs
 // `node --max-semi-space-size=8 --min-semi-space-size=8 stages.mjs STAGE FILE`, the flags
 // bin/tlspeek runs with.
@@ -50,15 +54,24 @@ async function run(stage: Stage, file: string): Promise<number> {
     done = () => enc.flush();
   }
   let n = 0;
-  await replayFile(file, {}, { connection: (c) => (n++, each(c)), warning: () => {} });
+  await replayFile(file, {}, {
+    connection: (c) => {
+      each(c);
+      if (++n % every === 0) marks.push(Math.round(performance.now()));
+    },
+    warning: () => {},
+  });
   done();
   return n;
 }
 
-const [stage, file] = process.argv.slice(2);
-if (!STAGES.includes(stage as Stage) || (stage !== 'start' && !file)) {
-  process.stderr.write(`usage: node stages.mjs ${STAGES.join('|')} FILE\n`);
+const [stage, file, everyArg] = process.argv.slice(2);
+const every = everyArg === undefined ? Infinity : Number(everyArg);
+const marks: number[] = [];
+if (!STAGES.includes(stage as Stage) || (stage !== 'start' && !file) || !(every >= 1)) {
+  process.stderr.write(`usage: node stages.mjs ${STAGES.join('|')} FILE [EVERY]\n`);
   process.exit(2);
 }
 const count = await run(stage as Stage, file ?? '');
+if (everyArg !== undefined) process.stderr.write(`marks: ${[...marks, Math.round(performance.now())].join(' ')}\n`);
 process.stderr.write(`${stage}: ${count}\n`);

@@ -5,14 +5,18 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { clientAddress, loadTemplate, writeClones } from '../robustness/pcap-gen.js';
 
 const run = promisify(execFile);
 const STAGES = fileURLToPath(new URL('../../scripts/bench/stages.ts', import.meta.url));
 const capture = (name: string) => fileURLToPath(new URL(`../../captures/${name}`, import.meta.url));
 
-async function stage(name: string, file: string): Promise<{ out: string; err: string }> {
-  const r = await run(process.execPath, ['--import', 'tsx', STAGES, name, file], { maxBuffer: 64 << 20, timeout: 60000 });
+async function stage(name: string, file: string, ...more: string[]): Promise<{ out: string; err: string }> {
+  const r = await run(process.execPath, ['--import', 'tsx', STAGES, name, file, ...more], { maxBuffer: 64 << 20, timeout: 60000 });
   return { out: r.stdout, err: r.stderr };
 }
 
@@ -31,6 +35,23 @@ for (const name of ['apache-mtls-pss-default.pcap', 'fragmented-512.pcap', 'ipv6
 }
 
 test('stage runner: an unknown stage or a missing file is a usage line, exit 2', async () => {
-  await assert.rejects(stage('nope', capture('ipv6.pcap')), (e: { code?: number; stderr?: string }) => e.code === 2 && /^usage: node stages\.mjs start\|capture\|tcp\|decode\|enrich\|json FILE\n$/.test(e.stderr ?? ''));
+  await assert.rejects(stage('nope', capture('ipv6.pcap')), (e: { code?: number; stderr?: string }) => e.code === 2 && /^usage: node stages\.mjs start\|capture\|tcp\|decode\|enrich\|json FILE \[EVERY\]\n$/.test(e.stderr ?? ''));
   await assert.rejects(stage('json', ''), (e: { code?: number }) => e.code === 2);
+  await assert.rejects(stage('json', capture('ipv6.pcap'), '0'), (e: { code?: number }) => e.code === 2);
+});
+
+test('stage json FILE EVERY: a time mark after every EVERY connections, then one at the end', async () => {
+  // 7 connections (clones of a real one on other client ports), a mark after every 2nd.
+  const file = join(mkdtempSync(join(tmpdir(), 'tlspeek-stages-')), 'clones.pcap');
+  const t = await loadTemplate(capture('apache-mtls-pss-default.pcap'));
+  await writeClones(file, t, 7, (i) => ({ clientIp: clientAddress(i).ip, clientPort: clientAddress(i).port, clientIsnDelta: i * 7919, serverIsnDelta: i * 104729, start: 1_700_000_000 + i }));
+  const lines = (await runCli('replay', '--json', '--no-progress', file)).out.split('\n').filter(Boolean).length;
+  assert.equal(lines, 7);
+  const { err } = await stage('json', file, '2');
+  const m = /^marks: ([\d ]+)\njson: (\d+)\n$/.exec(err);
+  assert.ok(m, err);
+  assert.equal(Number(m[2]), lines);
+  const marks = m[1]!.split(' ').map(Number);
+  assert.equal(marks.length, 3 + 1);
+  for (let i = 1; i < marks.length; i++) assert.ok(marks[i]! >= marks[i - 1]!, `marks in order: ${marks.join(' ')}`);
 });
