@@ -27,6 +27,20 @@ import type { Connection } from '../../src/tls/model.js';
 const STAGES = ['start', 'capture', 'tcp', 'decode', 'enrich', 'json'] as const;
 type Stage = (typeof STAGES)[number];
 
+/**
+ * All of the chunk to stdout, synchronously as the CLI's /dev/null and file output is. A pipe is
+ * non-blocking in Node: writeSync may take part of a chunk, or none (EAGAIN) while the reader lags.
+ */
+function writeAll(chunk: Uint8Array): void {
+  for (let off = 0; off < chunk.length; ) {
+    try {
+      off += writeSync(1, chunk, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
 async function run(stage: Stage, file: string): Promise<number> {
   if (stage === 'start') return 0;
   if (stage === 'capture') {
@@ -49,7 +63,7 @@ async function run(stage: Stage, file: string): Promise<number> {
   let done = () => {};
   if (stage === 'enrich') each = (c) => void enrich(c);
   if (stage === 'json') {
-    const enc = new JsonLineEncoder((chunk) => void writeSync(1, chunk));
+    const enc = new JsonLineEncoder(writeAll);
     each = (c) => enc.line(enrich(c));
     done = () => enc.flush();
   }

@@ -40,18 +40,23 @@ test('stage runner: an unknown stage or a missing file is a usage line, exit 2',
   await assert.rejects(stage('json', capture('ipv6.pcap'), '0'), (e: { code?: number }) => e.code === 2);
 });
 
-test('stage json FILE EVERY: a time mark after every EVERY connections, then one at the end', async () => {
-  // 7 connections (clones of a real one on other client ports), a mark after every 2nd.
+test('stage json FILE EVERY: all of the output through a pipe, a time mark after every EVERY connections and one at the end', async () => {
+  // 25 connections (clones of a real one on other client ports): ~200 KB of JSON, more than a
+  // pipe holds at once. (A reader slower than this one, `| wc -c`, once got 1.1 of 2.3 MB from
+  // the runner when it ignored writeSync's partial writes and EAGAIN; not reproducible here.)
   const file = join(mkdtempSync(join(tmpdir(), 'tlspeek-stages-')), 'clones.pcap');
   const t = await loadTemplate(capture('apache-mtls-pss-default.pcap'));
-  await writeClones(file, t, 7, (i) => ({ clientIp: clientAddress(i).ip, clientPort: clientAddress(i).port, clientIsnDelta: i * 7919, serverIsnDelta: i * 104729, start: 1_700_000_000 + i }));
-  const lines = (await runCli('replay', '--json', '--no-progress', file)).out.split('\n').filter(Boolean).length;
-  assert.equal(lines, 7);
-  const { err } = await stage('json', file, '2');
+  await writeClones(file, t, 25, (i) => ({ clientIp: clientAddress(i).ip, clientPort: clientAddress(i).port, clientIsnDelta: i * 7919, serverIsnDelta: i * 104729, start: 1_700_000_000 + i }));
+  const cli = (await runCli('replay', '--json', '--no-progress', file)).out;
+  const lines = cli.split('\n').filter(Boolean).length;
+  assert.equal(lines, 25);
+  assert.ok(cli.length > 1 << 17, `${cli.length} bytes`);
+  const { out, err } = await stage('json', file, '8');
+  assert.equal(out, cli);
   const m = /^marks: ([\d ]+)\njson: (\d+)\n$/.exec(err);
   assert.ok(m, err);
   assert.equal(Number(m[2]), lines);
   const marks = m[1]!.split(' ').map(Number);
-  assert.equal(marks.length, 3 + 1);
+  assert.equal(marks.length, 3 + 1); // after 8, 16 and 24 connections, and at the end
   for (let i = 1; i < marks.length; i++) assert.ok(marks[i]! >= marks[i - 1]!, `marks in order: ${marks.join(' ')}`);
 });
