@@ -167,6 +167,13 @@ class Direction {
   toHandshake = false;
   encryptedRecordLogged = false;
   appDataLogged = false;
+  /**
+   * Joined mid-connection past the hellos, and not yet known whether this side is protected: a
+   * TLS 1.2 capture that starts at the ClientKeyExchange still has plaintext handshake records
+   * before the ChangeCipherSpec. The first application_data, ChangeCipherSpec, alert too long for
+   * plaintext or plaintext handshake record decides (see startRecord, joinedHandshakeRecord).
+   */
+  joined = false;
 
   // Handshake reassembly.
   handshake = new ByteQueue();
@@ -398,10 +405,7 @@ export class TlsSession {
       return;
     }
     const [kind, skip] = found;
-    if (d.mode === 'resync' && this.options.midstream && d.offset === 0 && !this.startsWithHello(q, skip)) {
-      // Joined mid-connection, past the hellos: whatever follows is protected.
-      d.stats.encrypted = true;
-    }
+    if (d.mode === 'resync' && this.options.midstream && d.offset === 0 && !this.startsWithHello(q, skip)) d.joined = true;
     if (skip > 0) {
       if (d.mode === 'preamble' || d.mode === 'start') d.stats.preambleBytes += skip;
       else this.error(side, d.offset, `skipped ${skip} byte(s) to the next record boundary`);
@@ -544,6 +548,12 @@ export class TlsSession {
     d.body = null;
     d.bodyOwned = 0;
     d.toHandshake = false;
+    if (d.joined && (type === CT_APPDATA || type === CT_CCS || (type === CT_ALERT && length > 8))) {
+      // Application data or an alert too long for plaintext (see below): the handshake is behind
+      // us. A ChangeCipherSpec switches this side itself.
+      d.joined = false;
+      if (type !== CT_CCS) stats.encrypted = d.recordEncrypted = true;
+    }
 
     // TLS 1.3 protects everything after the ServerHello in type 23 records; plaintext
     // alerts (type 21) can still come before a side has keys (RFC 8446 §5).
@@ -557,11 +567,9 @@ export class TlsSession {
     switch (type) {
       case CT_HANDSHAKE:
         if (encrypted) {
-          if (!d.encryptedRecordLogged) {
-            d.encryptedRecordLogged = true;
-            this.addLadder(side, d, { from: this.role(side), record: 'handshake', length, offset: d.headerOffset, encrypted: true, summary: this.tls13 ? 'encrypted handshake' : 'Finished (encrypted)' });
-            if (!this.tls13) this.lastHandshake = 'finished';
-          }
+          this.encryptedHandshakeRecord(side, d, length);
+        } else if (d.joined) {
+          d.body = []; // decided when it is whole: joinedHandshakeRecord
         } else {
           d.toHandshake = true;
           if (d.handshakeDesync && d.handshake.length === 0) d.handshakeDesync = false;
@@ -627,9 +635,40 @@ export class TlsSession {
       return;
     }
     if (!bytes) return;
-    if (type === CT_CCS) this.changeCipherSpec(side, d, bytes);
+    if (type === CT_HANDSHAKE) this.joinedHandshakeRecord(side, d, bytes);
+    else if (type === CT_CCS) this.changeCipherSpec(side, d, bytes);
     else if (type === CT_ALERT) this.plaintextAlerts(side, d, bytes);
     else if (type === CT_HEARTBEAT) this.heartbeat(side, d, bytes);
+  }
+
+  /** An encrypted handshake record: the first one per side goes on the ladder, the rest are counted. */
+  private encryptedHandshakeRecord(side: Side, d: Direction, length: number): void {
+    if (d.encryptedRecordLogged) return;
+    d.encryptedRecordLogged = true;
+    this.addLadder(side, d, { from: this.role(side), record: 'handshake', length, offset: d.headerOffset, encrypted: true, summary: this.tls13 ? 'encrypted handshake' : 'Finished (encrypted)' });
+    if (!this.tls13) this.lastHandshake = 'finished';
+  }
+
+  /**
+   * A handshake record of a side joined mid-stream, before anything decided. Plaintext if it is
+   * whole handshake messages end to end (a registered type, then a 24-bit length that lands
+   * exactly on the next one or the record's end: ciphertext passes by chance far less than once
+   * in 2^24); otherwise it is counted as protected (we joined after this side's ChangeCipherSpec)
+   * and the next one is tried the same way, since the join may also have cut a plaintext message
+   * that spans records.
+   */
+  private joinedHandshakeRecord(side: Side, d: Direction, bytes: Uint8Array): void {
+    let at = 0;
+    while (at + 4 <= bytes.length && HANDSHAKE_TYPES.names[bytes[at]!] !== undefined) at += 4 + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
+    if (bytes.length > 0 && at === bytes.length) {
+      d.joined = false;
+      d.handshake.push(bytes, d.headerOffset + 5);
+      this.handshakeMessages(side, d);
+      return;
+    }
+    d.stats.encryptedRecords++;
+    d.stats.encryptedBytes += bytes.length;
+    this.encryptedHandshakeRecord(side, d, bytes.length);
   }
 
   private changeCipherSpec(side: Side, d: Direction, bytes: Uint8Array): void {

@@ -230,6 +230,69 @@ test('mid-stream start: the first record boundary is found', () => {
   assert.match(c.errors[0]!.message, /skipped 38 byte\(s\) to the next record boundary/);
 });
 
+/** A session that joined its connection mid-stream (no SYN seen), fed like run(). */
+function runJoined(script: Script, chunk = Infinity): Connection {
+  const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['10.0.0.1:50000', '10.0.0.2:443'], midstream: true });
+  for (const [side, bytes] of script) {
+    const u = Uint8Array.from(bytes);
+    const size = Number.isFinite(chunk) ? chunk : u.length;
+    for (let i = 0; i < u.length; i += size) s.feed(side, u.subarray(i, i + size));
+  }
+  return s.result();
+}
+
+const APPDATA = b.record(23, new Array(30).fill(0x33));
+
+test('mid-stream join at the ClientKeyExchange (TLS 1.2): handshake records are plaintext until the ChangeCipherSpec', () => {
+  const cke = b.record(22, b.handshake(16, b.vec8(new Array(32).fill(8))));
+  const nst = b.record(22, b.handshake(4, [0, 0, 0x1c, 0x20, ...b.vec16(new Array(48).fill(7))]));
+  for (const chunk of [1, 6, Infinity]) {
+    const c = runJoined([[0, [...cke, ...CCS, ...ENCRYPTED_FINISHED]], [1, [...nst, ...CCS, ...ENCRYPTED_FINISHED]], [0, APPDATA], [1, APPDATA]], chunk);
+    const ladder = c.messages.map((m) => `${m.from} ${m.type?.name ?? m.record}${m.encrypted ? ' (encrypted)' : ''}`);
+    assert.deepEqual(ladder, [
+      'client client_key_exchange',
+      'client change_cipher_spec',
+      'client handshake (encrypted)',
+      'server new_session_ticket',
+      'server change_cipher_spec',
+      'server handshake (encrypted)',
+      'client application_data (encrypted)',
+      'server application_data (encrypted)',
+    ], `chunk ${chunk}`);
+    assert.equal(c.newSessionTicket?.lifetime, 7200);
+    assert.equal(c.newSessionTicket?.ticketLength, 48);
+    assert.equal(c.clientKeyExchange?.length, 33);
+    for (const side of ['client', 'server'] as const) {
+      assert.equal(c.stats[side].encryptedRecords, 2, `${side}: the Finished and the application data`);
+      assert.equal(c.stats[side].encryptedBytes, 40 + 30);
+    }
+    assert.equal(c.complete, true);
+    assert.deepEqual(c.errors, []);
+  }
+});
+
+test('mid-stream join after the ChangeCipherSpec: a handshake record that is not whole messages is protected', () => {
+  // The second looks like a ClientKeyExchange whose length runs past its record: ciphertext too.
+  const almost = b.record(22, [16, 0, 0, 10, ...new Array(30).fill(1)]);
+  for (const first of [ENCRYPTED_FINISHED, almost]) {
+    const c = runJoined([[0, [...first, ...APPDATA]], [1, APPDATA]]);
+    assert.equal(c.clientKeyExchange, undefined);
+    assert.deepEqual(c.messages.map((m) => m.summary), ['Finished (encrypted)', 'encrypted data (not decoded)', 'encrypted data (not decoded)']);
+    assert.equal(c.stats.client.encryptedRecords, 2);
+    assert.equal(c.stats.client.encryptedBytes, first.length - 5 + 30);
+    assert.deepEqual(c.errors, []);
+  }
+});
+
+test('mid-stream join: an alert too long for plaintext is protected, and counted so', () => {
+  const c = runJoined([[1, b.record(21, new Array(26).fill(0x44))]]);
+  assert.equal(c.alerts.length, 1);
+  assert.equal(c.alerts[0]!.encrypted, true);
+  assert.equal(c.stats.server.encryptedRecords, 1);
+  assert.equal(c.stats.server.encryptedBytes, 26);
+  assert.equal(c.stats.server.encrypted, true);
+});
+
 test('heartbeat with a payload_length larger than the record (Heartbleed)', () => {
   const c = run([
     [0, b.record(22, b.handshake(1, b.clientHelloBody({ extensions: b.ext(15, [1]) })))],
