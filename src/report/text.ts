@@ -174,5 +174,9 @@ export function renderConnection(c: Connection, opts: TextOptions): string {
     }
   }
   if (c.gaps) lines.push(`${INDENT}${style.warn(`capture incomplete: ${c.gaps.client} client and ${c.gaps.server} server bytes missing`)}`);
+  if (c.midstream) {
+    const missed = c.clientHello || c.serverHello ? '' : '; the hellos went by before it began';
+    lines.push(`${INDENT}${style.warn(`capture joined the connection mid-stream (no SYN)${missed}`)}`);
+  }
   return lines.join('\n');
 }

@@ -277,6 +277,8 @@ export interface Connection {
   complete: boolean;
   /** Bytes missing from the capture (TCP gaps), per direction. */
   gaps?: { client: number; server: number };
+  /** Replay only: no SYN in the capture, which began after the connection did (TLS found by its record boundaries). */
+  midstream?: true;
   errors: ConnectionError[];
   findings?: Finding[];
   fingerprints?: import('../fingerprint/index.js').Fingerprints;

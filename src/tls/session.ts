@@ -1063,6 +1063,7 @@ export class TlsSession {
     if (this.ladderDropped > 0) conn.messagesDropped = this.ladderDropped;
     const gaps = { client: this.dirs[client].gaps, server: this.dirs[server].gaps };
     if (gaps.client > 0 || gaps.server > 0) conn.gaps = gaps;
+    if (o.midstream) conn.midstream = true;
     if (this.errorsDropped > 0) conn.errors.push({ message: `${this.errorsDropped} further error(s) not shown` });
     return clipConnection(conn);
   }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { replayFile } from '../../src/app/replay.js';
+import { runCli } from '../helpers/cli.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const run = promisify(execFile);
@@ -49,6 +50,8 @@ test('a capture cut just before the ClientKeyExchange decodes its plaintext hand
   assert.equal(conns.length, 1);
   const c = conns[0]!;
   assert.equal(c.clientHello, undefined);
+  assert.equal(c.midstream, true);
+  assert.equal(whole!.midstream, undefined);
   // Packet numbers in the cut file start again at 1.
   const decoded = c.messages.filter((m) => m.type && !m.encrypted).map((m) => [m.type!.code, m.packet! + cke - 1]);
   assert.deepEqual(decoded, [[16, cke], [4, nst]]);
@@ -63,4 +66,8 @@ test('a capture cut just before the ClientKeyExchange decodes its plaintext hand
   }
   assert.equal(c.complete, true);
   assert.deepEqual(c.errors, []);
+
+  const text = await runCli('replay', '--color', 'never', cut);
+  assert.match(text.out, /\n {4}capture joined the connection mid-stream \(no SYN\); the hellos went by before it began\n/);
+  assert.doesNotMatch((await runCli('replay', '--color', 'never', WHOLE)).out, /mid-stream/);
 });
