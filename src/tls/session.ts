@@ -635,6 +635,7 @@ export class TlsSession {
       return;
     }
     if (!bytes) return;
+    // Only a side joined mid-stream collects a handshake record's body (the rest is queued above).
     if (type === CT_HANDSHAKE) this.joinedHandshakeRecord(side, d, bytes);
     else if (type === CT_CCS) this.changeCipherSpec(side, d, bytes);
     else if (type === CT_ALERT) this.plaintextAlerts(side, d, bytes);
