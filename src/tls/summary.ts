@@ -41,8 +41,13 @@ export function summarizeCertificates(certs: CertInfo[]): string {
   return `${count(certs.length, 'certificate')}: ${leaf.error ? `unparsable (${leaf.error})` : `${leaf.subject} (${leaf.publicKey.algorithm}${key ? ` ${key}` : ''})`}`;
 }
 
+/** RSA, ECDHE… or, before any ServerHello told the cipher suite (a capture joined mid-stream), so. */
+function kindText(kind: string): string {
+  return kind === 'unknown' ? 'key exchange unknown (no ServerHello)' : kind.toUpperCase();
+}
+
 export function summarizeServerKeyExchange(s: ServerKeyExchange): string {
-  const parts = [s.kind.toUpperCase()];
+  const parts = [kindText(s.kind)];
   if (s.group) parts.push(s.group.name);
   if (s.dhPrimeBits !== undefined) parts.push(`${s.dhPrimeBits}-bit prime`);
   if (s.rsaModulusBits !== undefined) parts.push(`${s.rsaModulusBits}-bit RSA`);
@@ -62,5 +67,5 @@ export function summarizeCertificateVerify(c: CertificateVerify): string {
 }
 
 export function summarizeClientKeyExchange(c: ClientKeyExchange): string {
-  return `${c.kind.toUpperCase()}, ${c.length} bytes`;
+  return `${kindText(c.kind)}, ${c.length} bytes`;
 }

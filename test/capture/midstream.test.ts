@@ -58,6 +58,8 @@ test('a capture cut just before the ClientKeyExchange decodes its plaintext hand
   assert.equal(c.newSessionTicket?.lifetime, oracle.get(nst)!.lifetime);
   assert.deepEqual(c.newSessionTicket, whole!.newSessionTicket);
   assert.equal(c.clientKeyExchange?.length, whole!.clientKeyExchange?.length);
+  assert.equal(c.clientKeyExchange?.kind, 'unknown', 'no ServerHello, so no cipher suite to tell the kind');
+  assert.equal(c.messages[0]!.summary, `key exchange unknown (no ServerHello), ${c.clientKeyExchange!.length} bytes`);
   assert.deepEqual(c.messages.map((m) => m.record), ['handshake', 'change_cipher_spec', 'handshake', 'handshake', 'change_cipher_spec', 'handshake', 'application_data', 'application_data', 'alert', 'alert']);
   // Each side's encrypted records are the same as in the whole capture, where the direction is known.
   for (const side of ['client', 'server'] as const) {
