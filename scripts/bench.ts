@@ -352,13 +352,15 @@ function stageBudget(stages: StageRow[], rows: Row[]): string | undefined {
   const ssl = rows.find((r) => r.tool.startsWith('ssldump'));
   const capture = stages.find((s) => s.stage === 'capture');
   const json = stages.find((s) => s.stage === 'json');
+  const decode = stages.find((s) => s.stage === 'decode');
   if (!ssl || !capture || !json) return undefined;
   const left = ssl.t.wall - capture.t.wall;
   const needed = json.t.wall - capture.t.wall;
   return (
     `ssldump -n takes ${fmt(ssl.t.wall, 2)} s for the whole file; tlspeek's start-up and pcap-parser's walk take ${fmt(capture.t.wall, 2)} s of that, ` +
     `which leaves ${fmt(left, 2)} s for TCP reassembly, TLS decoding, rules, fingerprints and JSON; they take ${fmt(needed, 2)} s` +
-    (left > 0 ? ` (${fmt(needed / left, 1)}× that budget)` : '')
+    (left > 0 ? ` (${fmt(needed / left, 1)}× that budget)` : '') +
+    (decode ? `; the decode stage alone, which writes nothing, takes ${fmt(decode.t.wall, 2)} s (${fmt(decode.t.wall / ssl.t.wall, 2)}× ssldump's whole run)` : '')
   );
 }
 
