@@ -4,17 +4,13 @@
 // server's plaintext NewSessionTicket an "Encrypted Handshake Message".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { replayFile } from '../../src/app/replay.js';
 import { runCli } from '../helpers/cli.js';
+import { run, tempDir } from './helpers.js';
 import type { Connection } from '../../src/tls/model.js';
 
-const run = promisify(execFile);
 const WHOLE = fileURLToPath(new URL('../../captures/tls12.pcap', import.meta.url));
 
 async function replay(path: string): Promise<Connection[]> {
@@ -25,7 +21,7 @@ async function replay(path: string): Promise<Connection[]> {
 
 /** frame → [handshake types, session ticket lifetime] as tshark decodes the whole capture. */
 async function tsharkHandshakes(path: string): Promise<Map<number, { types: number[]; lifetime?: number }>> {
-  const { stdout } = await run('tshark', ['-n', '-r', path, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'tls.handshake.type', '-e', 'tls.handshake.session_ticket_lifetime_hint']);
+  const stdout = await run('tshark', ['-n', '-r', path, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'tls.handshake.type', '-e', 'tls.handshake.session_ticket_lifetime_hint']);
   const m = new Map<number, { types: number[]; lifetime?: number }>();
   for (const line of stdout.trim().split('\n')) {
     const [frame, types, lifetime] = line.split('|');
@@ -35,14 +31,15 @@ async function tsharkHandshakes(path: string): Promise<Map<number, { types: numb
   return m;
 }
 
-test('a capture cut just before the ClientKeyExchange decodes its plaintext handshake records as the whole capture does', async () => {
+test('a capture cut just before the ClientKeyExchange decodes its plaintext handshake records as the whole capture does', async (t) => {
   const oracle = await tsharkHandshakes(WHOLE);
   // The whole capture: SYN, SYN-ACK, ACK, then ClientHello, ServerHello…, ClientKeyExchange…
   const cke = [...oracle].find(([, v]) => v.types.includes(16))![0];
   const nst = [...oracle].find(([, v]) => v.types.includes(4))![0];
   assert.ok(cke < nst, `ClientKeyExchange in frame ${cke}, NewSessionTicket in ${nst}`);
-  const dir = mkdtempSync(join(tmpdir(), 'tlspeek-midstream-'));
-  const cut = join(dir, 'cut.pcap');
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  const cut = join(tmp.dir, 'cut.pcap');
   await run('editcap', ['-r', WHOLE, cut, `${cke}-1000`]);
 
   const [whole] = await replay(WHOLE);

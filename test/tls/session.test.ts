@@ -13,8 +13,7 @@ function session(): TlsSession {
 }
 
 /** Feeds each step split into chunks of the given size (Infinity: whole). */
-function run(script: Script, chunk = Infinity): Connection {
-  const s = session();
+function run(script: Script, chunk = Infinity, s = session()): Connection {
   for (const [side, bytes] of script) {
     const u = Uint8Array.from(bytes);
     const size = Number.isFinite(chunk) ? chunk : u.length;
@@ -230,15 +229,9 @@ test('mid-stream start: the first record boundary is found', () => {
   assert.match(c.errors[0]!.message, /skipped 38 byte\(s\) to the next record boundary/);
 });
 
-/** A session that joined its connection mid-stream (no SYN seen), fed like run(). */
-function runJoined(script: Script, chunk = Infinity): Connection {
-  const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['10.0.0.1:50000', '10.0.0.2:443'], midstream: true });
-  for (const [side, bytes] of script) {
-    const u = Uint8Array.from(bytes);
-    const size = Number.isFinite(chunk) ? chunk : u.length;
-    for (let i = 0; i < u.length; i += size) s.feed(side, u.subarray(i, i + size));
-  }
-  return s.result();
+/** A session that joined its connection mid-stream (no SYN seen). */
+function joined(): TlsSession {
+  return new TlsSession({ source: 'replay', id: 1, endpoints: ['10.0.0.1:50000', '10.0.0.2:443'], midstream: true });
 }
 
 const APPDATA = b.record(23, new Array(30).fill(0x33));
@@ -247,7 +240,7 @@ test('mid-stream join at the ClientKeyExchange (TLS 1.2): handshake records are 
   const cke = b.record(22, b.handshake(16, b.vec8(new Array(32).fill(8))));
   const nst = b.record(22, b.handshake(4, [0, 0, 0x1c, 0x20, ...b.vec16(new Array(48).fill(7))]));
   for (const chunk of [1, 6, Infinity]) {
-    const c = runJoined([[0, [...cke, ...CCS, ...ENCRYPTED_FINISHED]], [1, [...nst, ...CCS, ...ENCRYPTED_FINISHED]], [0, APPDATA], [1, APPDATA]], chunk);
+    const c = run([[0, [...cke, ...CCS, ...ENCRYPTED_FINISHED]], [1, [...nst, ...CCS, ...ENCRYPTED_FINISHED]], [0, APPDATA], [1, APPDATA]], chunk, joined());
     const ladder = c.messages.map((m) => `${m.from} ${m.type?.name ?? m.record}${m.encrypted ? ' (encrypted)' : ''}`);
     assert.deepEqual(ladder, [
       'client client_key_exchange',
@@ -275,7 +268,7 @@ test('mid-stream join after the ChangeCipherSpec: a handshake record that is not
   // The second looks like a ClientKeyExchange whose length runs past its record: ciphertext too.
   const almost = b.record(22, [16, 0, 0, 10, ...new Array(30).fill(1)]);
   for (const first of [ENCRYPTED_FINISHED, almost]) {
-    const c = runJoined([[0, [...first, ...APPDATA]], [1, APPDATA]]);
+    const c = run([[0, [...first, ...APPDATA]], [1, APPDATA]], Infinity, joined());
     assert.equal(c.clientKeyExchange, undefined);
     assert.deepEqual(c.messages.map((m) => m.summary), ['Finished (encrypted)', 'encrypted data (not decoded)', 'encrypted data (not decoded)']);
     assert.equal(c.stats.client.encryptedRecords, 2);
@@ -285,7 +278,7 @@ test('mid-stream join after the ChangeCipherSpec: a handshake record that is not
 });
 
 test('mid-stream join: an alert too long for plaintext is protected, and counted so', () => {
-  const c = runJoined([[1, b.record(21, new Array(26).fill(0x44))]]);
+  const c = run([[1, b.record(21, new Array(26).fill(0x44))]], Infinity, joined());
   assert.equal(c.alerts.length, 1);
   assert.equal(c.alerts[0]!.encrypted, true);
   assert.equal(c.stats.server.encryptedRecords, 1);
