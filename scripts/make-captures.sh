@@ -296,7 +296,8 @@ cap_apache-mtls-pss-default() {
 cap_apache-mtls-pss-fixed() {
   local n=apache-mtls-pss-fixed
   PORT=$(free_port)
-  start_apache $n "$PORT" "  SSLOpenSSLConfCmd ClientSignatureAlgorithms ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:RSA+SHA256:RSA+SHA384:RSA+SHA512:ECDSA+SHA1:RSA+SHA1"
+  # The fix as tlspeek prints it (src/rules/client-auth/pss-fix.ts; test/captures/manifest.test.ts checks they agree).
+  start_apache $n "$PORT" "  SSLOpenSSLConfCmd ClientSignatureAlgorithms ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512:ed25519:ed448:rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512:rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512"
   start_tcpdump "$CAP/$n.pcap" "$PORT"; local tpid=$TCPDUMP_PID
   run_sclient $n -connect "127.0.0.1:$PORT" $SNI $CLIENT_CA -tls1_2 $C_RSA -client_sigalgs RSA+SHA256:RSA+SHA384
   stop_tcpdump "$tpid"; stop_server "$SERVER_PID"; PORT=

@@ -2,6 +2,7 @@
 // then every field compared across the inputs. The first input is the reference that list
 // changes (added / removed / moved) are described against. Pure: no I/O, no colour.
 import type { Alert, CertInfo, CodePoint, Connection, Finding, ServerHello } from '../tls/model.js';
+import { isRsaPkcs1, isRsaPssRsae } from '../rules/helpers.js';
 import { compareLists, isEmptyChange, uniqueKeys, type ListChange, type ListItem } from './list.js';
 
 export type ItemStatus = 'same' | 'added' | 'removed' | 'moved' | 'changed' | 'absent';
@@ -165,18 +166,13 @@ function chainLength(list: Maybe<CertInfo[]>, noneText: string): string {
   return `${list.length} certificate${list.length === 1 ? '' : 's'}`;
 }
 
-// RFC 8446 §4.2.3: rsa_pkcs1_* are 0x0401/0x0501/0x0601 (and the legacy 0x0201, 0x0301 with
-// SHA-1 / SHA-224); rsa_pss_rsae_* are 0x0804-0x0806, rsa_pss_pss_* 0x0809-0x080b.
-function isRsaScheme(code: number): boolean {
-  const hi = code >> 8;
-  const lo = code & 0xff;
-  return (lo === 0x01 && hi >= 0x01 && hi <= 0x06) || (hi === 0x08 && ((lo >= 0x04 && lo <= 0x06) || (lo >= 0x09 && lo <= 0x0b)));
-}
-
-/** The first RSA scheme a client meets in a TLS 1.2 list: RSA-PSS first is the smartcard trap. */
-function firstRsa(list: Maybe<readonly CodePoint[]>): string | null {
+/**
+ * The first scheme an ordinary RSA key (rsaEncryption) can use in a TLS 1.2 list: rsa_pkcs1_* or
+ * rsa_pss_rsae_* (rsa_pss_pss_* needs an RSA-PSS key). RSA-PSS first is the smartcard trap.
+ */
+function firstForRsaKey(list: Maybe<readonly CodePoint[]>): string | null {
   if (!list) return null;
-  const i = list.findIndex((s) => isRsaScheme(s.code));
+  const i = list.findIndex((s) => isRsaPkcs1(s.code) || isRsaPssRsae(s.code));
   return i < 0 ? 'none' : `${list[i]!.name} (#${i + 1})`;
 }
 
@@ -276,7 +272,7 @@ export function buildSections(conns: readonly Connection[], findings: readonly (
       valueRow('certificateRequest.present', 'CertificateRequest', cr.map((r) => (r ? 'present' : 'absent'))),
       listRow('certificateRequest.certificateTypes', 'certificate_types', cr.map((r) => codes(r?.certificateTypes))),
       listRow('certificateRequest.signatureAlgorithms', 'signature_algorithms', cr.map((r) => codes(r?.signatureAlgorithms))),
-      valueRow('certificateRequest.firstRsaScheme', 'first RSA scheme', cr.map((r) => firstRsa(r?.signatureAlgorithms))),
+      valueRow('certificateRequest.firstRsaScheme', 'first for an RSA key', cr.map((r) => firstForRsaKey(r?.signatureAlgorithms))),
       listRow('certificateRequest.certificateAuthorities', 'certificate_authorities', cr.map((r) => strings(r?.certificateAuthorities))),
     ]),
     section('server-certificates', 'Server certificates', [

@@ -79,7 +79,7 @@ function concatPcaps(out: string, ...files: string[]): string {
   return path;
 }
 
-test('seed pair: RSA-PSS leaves the CertificateRequest, the PSS finding goes away; exit 1', async () => {
+test('seed pair: PKCS#1 moves ahead of RSA-PSS, RSA-PSS stays, the PSS finding goes away; exit 1', async () => {
   const { code, diff } = await runJson([DEFAULT, FIXED]);
   assert.equal(code, 1);
   assert.equal(diff.equal, false);
@@ -87,19 +87,22 @@ test('seed pair: RSA-PSS leaves the CertificateRequest, the PSS finding goes awa
   const after = entry(FIXED).certificateRequestSigalgs!;
   const sig = row(diff, 'certificateRequest.signatureAlgorithms') as JsonListRow;
   assert.deepEqual(sig.values, [schemeNames(before), schemeNames(after)]);
-  // Every rsa_pss_* (0x0804-0x0806, 0x0809-0x080b) is in the default list and gone in the fixed one.
+  // What the fix does not list (SHA-224, DSA) is removed; nothing is added.
   const removed = sig.changes[1]!.removed.map((r) => r.item);
   assert.deepEqual(removed, schemeNames(before.filter((c) => !after.includes(c))));
-  for (const pss of ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512', 'rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512']) {
-    assert.ok(removed.includes(pss), pss);
-  }
   assert.deepEqual(sig.changes[1]!.added, []);
-  // Dropping entries is not a reordering: what stays keeps its order.
-  assert.deepEqual(sig.changes[1]!.moved, []);
-  // The first RSA scheme a client meets: rsa_pss_pss_sha256 (0x0809, 6th) before, rsa_pkcs1_sha256 (0x0401, 4th) after.
-  assert.equal(before.indexOf(0x0809), 5);
-  assert.equal(after.indexOf(0x0401), 3);
-  assert.deepEqual((row(diff, 'certificateRequest.firstRsaScheme') as JsonValueRow).values, ['rsa_pss_pss_sha256 (#6)', 'rsa_pkcs1_sha256 (#4)']);
+  // Every rsa_pss_* (0x0804-0x0806, 0x0809-0x080b) stays, behind PKCS#1: a reordering.
+  for (const pss of ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512', 'rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512']) {
+    assert.ok(sig.values[1]!.includes(pss), pss);
+    assert.ok(!removed.includes(pss), pss);
+  }
+  assert.ok(sig.changes[1]!.moved.length > 0);
+  // The first scheme an rsaEncryption key can use: rsa_pss_rsae_sha256 (0x0804) before, rsa_pkcs1_sha256 (0x0401) after.
+  assert.ok(before.indexOf(0x0804) < before.indexOf(0x0401) && after.indexOf(0x0401) < after.indexOf(0x0804));
+  assert.deepEqual((row(diff, 'certificateRequest.firstRsaScheme') as JsonValueRow).values, [
+    `rsa_pss_rsae_sha256 (#${before.indexOf(0x0804) + 1})`,
+    `rsa_pkcs1_sha256 (#${after.indexOf(0x0401) + 1})`,
+  ]);
   // Same PKCS#1-only client both times: CertificateVerify rsa_pkcs1_sha256 in both, no alert change.
   assert.equal(entry(DEFAULT).certificateVerifySigalg, entry(FIXED).certificateVerifySigalg);
   assert.equal(row(diff, 'certificateVerify.signatureAlgorithm'), undefined);
@@ -121,14 +124,15 @@ test('seed pair, --all: the unchanged CertificateVerify and alerts are shown and
   assert.deepEqual(alerts.values[0], ['server encrypted alert after finished', 'client encrypted alert after finished']);
 });
 
-test('seed pair as text: RSA-PSS rows read "#N → removed", plain when piped', async () => {
-  const r = await run(['--color', 'never', DEFAULT, FIXED]);
+test('seed pair as text: RSA-PSS rows read "#N moved", SHA-224/DSA "removed", plain when piped', async () => {
+  const r = await run(['--color', 'never', DEFAULT, FIXED], '200');
   assert.equal(r.code, 1);
   assert.equal(r.err, '');
   assert.doesNotMatch(r.out, /\u001b\[/);
   assert.match(r.out, /^CertificateRequest: 2 of 5 fields equal, 3 differ$/m);
-  assert.match(r.out, /│ +rsa_pss_rsae_sha256 +│ #9 +│ — removed +│/);
-  assert.match(r.out, /│ signature_algorithms +│ 20 items +│ 6 items: 14 removed +│/);
+  assert.match(r.out, /│ +rsa_pss_rsae_sha256 +│ #9 +│ #9 moved +│/);
+  assert.match(r.out, /│ +dsa_sha256 +│ #18 +│ — removed +│/);
+  assert.match(r.out, /│ signature_algorithms +│ 20 items +│ 14 items: 6 removed, 6 moved +│/);
   assert.match(r.out, /│ +certreq-pss-preferred +│ warning +│ — removed +│/);
   assert.match(r.out, /^Client certificate and CertificateVerify: all \d+ fields are equal$/m);
 });
@@ -137,11 +141,12 @@ test('golden: the seed pair text output below the inputs table', async () => {
   // test/golden/diff/seed-pair.txt, checked by hand against captures/manifest.json and README.md:
   // certificate_types 1,2,64 → 1,64 (rsa_sign, dss_sign, ecdsa_sign; checked with tshark's
   // tls.handshake.cert_type: dss_sign goes with DSA, which the fixed ClientSignatureAlgorithms lacks); the 20
-  // default schemes (0x0403 … 0x0602) lose the 14 not in the fixed list of 6 (0x0403 0x0503 0x0603
-  // 0x0401 0x0501 0x0601), at their default positions #4-#11 and #15-#20; rsa_pss_pss_sha256 is
-  // the 6th entry; the fixed list's first RSA entry is rsa_pkcs1_sha256, 4th; everything else
-  // (version, suite 0xc030, x25519, server chain, client chain, CertificateVerify 0x0401,
-  // the encrypted close_notify pair) is the same in both captures.
+  // default schemes (0x0403 … 0x0602) lose the 6 SHA-224 and DSA ones (#15-#20) and the 14 kept
+  // are reordered as configured: rsa_pkcs1_* (#12-#14 → #6-#8) ahead of the six RSA-PSS schemes,
+  // which the diff shows as moved; the first scheme an RSA key can use goes from
+  // rsa_pss_rsae_sha256 (#9) to rsa_pkcs1_sha256 (#6); everything else (version, suite 0xc030,
+  // x25519, server chain, client chain, CertificateVerify 0x0401, the encrypted close_notify
+  // pair) is the same in both captures.
   const r = await run(['--no-color', DEFAULT, FIXED]);
   const below = r.out.slice(r.out.indexOf('Versions:'));
   const goldenPath = 'test/golden/diff/seed-pair.txt';
@@ -189,7 +194,7 @@ test('three inputs: default, fixed and the PSS-only s_server where the client gi
   assert.ok(findings.values[2]!.includes('certreq-pss-only: error'), String(findings.values[2]));
 
   const text = await run(['--no-color', DEFAULT, FIXED, PSS_ONLY], '200');
-  assert.match(text.out, /│ +rsa_pss_rsae_sha256 +│ #9 +│ — removed +│ #1 +│/);
+  assert.match(text.out, /│ +rsa_pss_rsae_sha256 +│ #9 +│ #9 moved +│ #1 +│/);
 });
 
 test('selectors: #N and #sni= pick connections of a multi-connection capture', async () => {

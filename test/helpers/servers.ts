@@ -271,6 +271,79 @@ export async function startApache(o: ApacheOptions): Promise<Apache> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// nginx
+
+export interface NginxOptions {
+  pki: Pki;
+  host?: string;
+  port?: number;
+  /** ssl_protocols (default "TLSv1.2 TLSv1.3"). */
+  protocols?: string;
+  /** Further directives inside the server block, e.g. 'ssl_conf_command ClientSignatureAlgorithms RSA+SHA256;'. */
+  directives?: string[];
+  maxSeconds?: number;
+}
+
+/** The nginx.conf the tests use: one process (no master), TLS with a required client certificate. */
+export function nginxConfig(dir: string, host: string, port: number, o: NginxOptions): string {
+  return `daemon off;
+master_process off;
+worker_processes 1;
+pid "${dir}/nginx.pid";
+error_log "${dir}/error.log" info;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path "${dir}/tmp";
+  proxy_temp_path "${dir}/tmp";
+  fastcgi_temp_path "${dir}/tmp";
+  uwsgi_temp_path "${dir}/tmp";
+  scgi_temp_path "${dir}/tmp";
+  server {
+    listen ${hostPort(host, port)} ssl;
+    server_name localhost;
+    ssl_protocols ${o.protocols ?? 'TLSv1.2 TLSv1.3'};
+    ssl_certificate "${o.pki.serverRsaFullchain}";
+    ssl_certificate_key "${o.pki.serverRsa.key}";
+    ssl_client_certificate "${o.pki.caChain}";
+    ssl_verify_client on;
+    ssl_verify_depth 3;
+    ssl_session_tickets off;
+${(o.directives ?? []).map((d) => `    ${d}`).join('\n')}
+    location / { return 200 "hello from tlspeek nginx\n"; }
+  }
+}
+`;
+}
+
+/** nginx in the foreground on a free loopback port, config and logs in a temp dir. */
+export async function startNginx(o: NginxOptions): Promise<Running & { dir: string; errorLog(): string }> {
+  const host = o.host ?? '127.0.0.1';
+  const port = o.port ?? (await freePort(host));
+  const dir = mkdtempSync(join(tmpdir(), 'tlspeek-nginx-'));
+  spawnSync('mkdir', ['-p', join(dir, 'tmp')]);
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(conf, nginxConfig(dir, host, port, o));
+  const errorLog = () => (existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '');
+  const { child, output } = await launch('nginx', ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], {
+    maxSeconds: o.maxSeconds ?? 120,
+    ready: () => isListening(port),
+    what: `nginx (${errorLog()})`,
+  });
+  return {
+    host,
+    port,
+    dir,
+    errorLog,
+    output,
+    stop: async () => {
+      await stopProcess(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // clients
 
 export interface RunOptions {

@@ -4,13 +4,23 @@
 // should not fails here as surely as one that stops firing. `now` is each connection's startTime,
 // as in replay.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { replayFile } from '../../src/app/replay.js';
 import { applyRules, RULES } from '../../src/rules/index.js';
 import type { Connection, Finding } from '../../src/tls/model.js';
+import { ordinal } from '../../src/rules/helpers.js';
+import { CLIENT_SIGALGS_PKCS1_FIRST } from '../../src/rules/client-auth/pss-fix.js';
 
 const DIR = new URL('../../captures/', import.meta.url).pathname;
+
+interface ManifestEntry {
+  file: string;
+  certificateRequestSigalgs?: number[];
+  certificateRequestSigalgsConfigured?: string;
+}
+const MANIFEST = (JSON.parse(readFileSync(`${DIR}manifest.json`, 'utf8')) as { captures: ManifestEntry[] }).captures;
+const entry = (file: string): ManifestEntry => MANIFEST.find((e) => e.file === file)!;
 
 /** capture → { connection number → "id:severity" list }; connection 1 unless noted. */
 const EXPECTED: Record<string, string[] | Record<number, string[]>> = {
@@ -173,21 +183,28 @@ describe('the seed case: Apache with OpenSSL defaults vs the ClientSignatureAlgo
 
   it('default: certreq-pss-preferred quotes the order and gives the per-server fix', () => {
     const f = one('apache-mtls-pss-default.pcap', 'certreq-pss-preferred');
-    assert.match(f.detail, /signature_algorithms: ecdsa_secp256r1_sha256, .*rsa_pss_pss_sha256, .*rsa_pkcs1_sha256/);
-    assert.match(f.detail, /rsa_pss_pss_sha256 \(6th\) comes before the first PKCS#1 scheme, rsa_pkcs1_sha256 \(12th\)/);
+    assert.match(f.detail, /signature_algorithms: ecdsa_secp256r1_sha256, .*rsa_pss_pss_sha256, .*rsa_pss_rsae_sha256, .*rsa_pkcs1_sha256/);
+    // What an rsaEncryption key meets first is rsa_pss_rsae_sha256 (0x0804, 9th in the manifest), not rsa_pss_pss_*.
+    const order = entry('apache-mtls-pss-default.pcap').certificateRequestSigalgs!;
+    const n = (code: number) => ordinal(order.indexOf(code) + 1);
+    assert.match(f.detail, new RegExp(`first scheme is rsa_pss_rsae_sha256 \\(${n(0x0804)}\\), before the first PKCS#1 scheme, rsa_pkcs1_sha256 \\(${n(0x0401)}\\)`));
     assert.match(f.detail, /signed rsa_pkcs1_sha256/);
-    const list = 'ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:RSA+SHA256:RSA+SHA384:RSA+SHA512:ECDSA+SHA1:RSA+SHA1';
-    assert.ok(f.fix?.includes(`Apache httpd: SSLOpenSSLConfCmd ClientSignatureAlgorithms ${list}`), f.fix);
-    assert.ok(f.fix?.includes(`nginx: ssl_conf_command ClientSignatureAlgorithms ${list};`), f.fix);
+    // The configured fix of the bundled "fixed" capture is the one tlspeek prints.
+    const configured = entry('apache-mtls-pss-fixed.pcap').certificateRequestSigalgsConfigured!;
+    assert.equal(configured, CLIENT_SIGALGS_PKCS1_FIRST);
+    assert.ok(f.fix?.includes(`Apache httpd: SSLOpenSSLConfCmd ClientSignatureAlgorithms ${configured} `), f.fix);
+    assert.ok(f.fix?.includes(`nginx: ssl_conf_command ClientSignatureAlgorithms ${configured};`), f.fix);
     assert.ok(f.fix?.includes('nginx ≥ 1.19.4 with OpenSSL ≥ 1.1.1'), f.fix);
-    assert.ok(f.fix?.includes(`openssl: openssl s_server … -client_sigalgs ${list}`), f.fix);
+    assert.ok(f.fix?.includes(`openssl: openssl s_server … -client_sigalgs ${configured}`), f.fix);
+    assert.match(f.fix ?? '', /TLS 1\.3/);
     assert.ok(f.refs?.includes('RFC 5246 §7.4.4'));
   });
 
-  it('fixed: no finding at all, the CertificateRequest has no RSA-PSS and the client signed rsa_pkcs1_*', () => {
+  it('fixed: no finding at all; PKCS#1 comes before RSA-PSS, which stays, and the client signed rsa_pkcs1_*', () => {
     const { c, findings } = get('apache-mtls-pss-fixed.pcap');
     assert.deepEqual(findings, []);
-    assert.ok(c.certificateRequest?.signatureAlgorithms?.every((s) => !s.name.startsWith('rsa_pss')));
+    const names = c.certificateRequest?.signatureAlgorithms?.map((s) => s.name) ?? [];
+    assert.deepEqual(names, CLIENT_SIGALGS_PKCS1_FIRST.split(':'), 'on the wire exactly as configured');
     assert.match(c.certificateVerify?.signatureAlgorithm?.name ?? '', /^rsa_pkcs1_/);
   });
 

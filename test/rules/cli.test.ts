@@ -38,7 +38,7 @@ test('tlspeek rules --json gives the catalogue as data', async () => {
   assert.deepEqual(list.map((x) => x.id), RULES.map((x) => x.id));
   const one = JSON.parse((await run('rules', 'certreq-pss-only', '--json')).out) as { id: string; fix: { apache: string } };
   assert.equal(one.id, 'certreq-pss-only');
-  assert.match(one.fix.apache, /^SSLOpenSSLConfCmd ClientSignatureAlgorithms ECDSA\+SHA256:/);
+  assert.match(one.fix.apache, /^SSLOpenSSLConfCmd ClientSignatureAlgorithms ecdsa_secp256r1_sha256:.*:rsa_pkcs1_sha512:rsa_pss_rsae_sha256:/);
 });
 
 test('tlspeek rules with an unknown id: exit 2 and suggestions', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyRules, findRule, RULES, type Rule } from '../../src/rules/index.js';
 import { pssOnly } from '../../src/rules/client-auth/certreq-pss-only.js';
+import { isRsaPkcs1, isRsaPss } from '../../src/rules/helpers.js';
 import { pssBeforePkcs1 } from '../../src/rules/client-auth/certreq-pss-preferred.js';
 import { nameMatches, commonNames } from '../../src/rules/server/server-name-mismatch.js';
 import { finishedRecordLength } from '../../src/rules/protocol/tls13-client-auth-hidden.js';
@@ -127,14 +128,27 @@ describe('catalogue', () => {
     }
   });
 
-  it('the RSA-PSS rules give the exact fix for Apache, nginx and openssl', () => {
-    const list = 'ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:RSA+SHA256:RSA+SHA384:RSA+SHA512:ECDSA+SHA1:RSA+SHA1';
-    for (const id of ['certreq-pss-only', 'certreq-pss-preferred']) {
-      const fix = findRule(id)!.fix!;
-      assert.ok(fix.apache?.startsWith(`SSLOpenSSLConfCmd ClientSignatureAlgorithms ${list}`));
-      assert.ok(fix.nginx?.startsWith(`ssl_conf_command ClientSignatureAlgorithms ${list};`));
-      assert.ok(fix.openssl?.includes(`-client_sigalgs ${list}`));
+  it('the RSA-PSS rules give the exact fix for Apache, nginx and openssl: PKCS#1 first, RSA-PSS kept, no SHA-1', () => {
+    const list = 'ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512:ed25519:ed448:' +
+      'rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512:rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:' +
+      'rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512';
+    for (const id of ['certreq-pss-only', 'certreq-pss-preferred', 'client-signed-pss']) {
+      const rule = findRule(id)!;
+      const fix = rule.fix!;
+      assert.ok(fix.apache?.startsWith(`SSLOpenSSLConfCmd ClientSignatureAlgorithms ${list} `), fix.apache);
+      assert.ok(fix.nginx?.startsWith(`ssl_conf_command ClientSignatureAlgorithms ${list};`), fix.nginx);
+      assert.ok(fix.openssl?.endsWith(`-client_sigalgs ${list}`), fix.openssl);
+      // A PKCS#1-only token cannot do TLS 1.3: said plainly, with the two ways out.
+      assert.match(fix.client ?? '', /cannot authenticate in TLS 1\.3/);
+      assert.match(fix.client ?? '', /CKM_RSA_PKCS_PSS/);
+      assert.match(fix.client ?? '', /SSLProtocol -all \+TLSv1\.2/);
+      assert.match(fix.client ?? '', /ssl_protocols TLSv1\.2/);
+      assert.doesNotMatch(rule.explain, /every client supports/);
     }
+    const codes = list.split(':').map((n) => Number(Object.entries(SIGNATURE_SCHEMES.names).find(([, v]) => v === n)?.[0]));
+    assert.ok(codes.every((c) => Number.isInteger(c)), 'every name is a registered scheme');
+    assert.ok(Math.max(...codes.map((c, i) => (isRsaPkcs1(c) ? i : -1))) < codes.findIndex(isRsaPss), 'PKCS#1 before RSA-PSS');
+    assert.ok(!codes.some((c) => (c >> 8) <= 3 && (c & 0xff) <= 3), 'no SHA-1 or SHA-224');
   });
 
   it('findRule is case-insensitive and undefined for unknown ids', () => {
@@ -152,11 +166,12 @@ describe('RSA-PSS in the CertificateRequest', () => {
     assert.equal(pssOnly([0x0403, 0x0503]), false, 'no RSA at all is not pss-only');
   });
 
-  it('pss-preferred: some rsa_pss_* precedes every rsa_pkcs1_*', () => {
+  it('pss-preferred: some rsa_pss_rsae_* (what an rsaEncryption key signs) precedes every rsa_pkcs1_*', () => {
     assert.deepEqual(pssBeforePkcs1([0x0403, 0x0804, 0x0401]), { pss: 1, pkcs1: 2 });
     assert.equal(pssBeforePkcs1([0x0401, 0x0804]), undefined);
     assert.equal(pssBeforePkcs1([0x0804]), undefined, 'pss-only is the other rule');
-    assert.deepEqual(pssBeforePkcs1([0x0809, 0x0201]), { pss: 0, pkcs1: 1 });
+    assert.equal(pssBeforePkcs1([0x0809, 0x0201, 0x0804]), undefined, 'rsa_pss_pss_* first does not steer an rsaEncryption key');
+    assert.deepEqual(pssBeforePkcs1([0x0809, 0x0804, 0x0201]), { pss: 1, pkcs1: 2 }, 'OpenSSL default order: the rsae scheme is named');
   });
 
   it('exactly one of the two rules on a connection, never both', () => {

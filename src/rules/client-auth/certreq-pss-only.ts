@@ -44,9 +44,10 @@ export const rule: Rule = {
     'make PKCS#1 v1.5 signatures — most smartcards, PKCS#11 tokens, TPM- and HSM-backed keys, older Windows CAPI providers — has no ' +
     'scheme it may use: it sends no certificate (and the server refuses the handshake) or fails with a vague error. ' +
     'It usually comes from an explicit -client_sigalgs / ClientSignatureAlgorithms list or a hardened crypto policy that dropped PKCS#1. ' +
+    'The fix puts the rsa_pkcs1_* schemes back, ahead of RSA-PSS, and keeps RSA-PSS: TLS 1.3 clients with an RSA key can sign nothing else. ' +
     'Checked: TLS 1.2 CertificateRequest.supported_signature_algorithms has at least one rsa_pss_* and no rsa_pkcs1_* entry ' +
     '(TLS 1.3 CertificateRequests are encrypted and cannot be checked).',
   fix: PSS_FIX,
-  refs: ['RFC 5246 §7.4.4', 'RFC 8446 §4.2.3', 'RFC 8017 §8.1, §8.2'],
+  refs: ['RFC 5246 §7.4.4', 'RFC 8446 §4.2.3', 'RFC 8446 §4.4.3', 'RFC 8017 §8.1, §8.2'],
   check,
 };
