@@ -50,6 +50,11 @@ export interface FlowHandler {
   data(side: 0 | 1, bytes: Uint8Array, meta: SegmentMeta): void;
   /** Bytes missing from the capture at this point of the stream. */
   gap(side: 0 | 1, length: number, meta: SegmentMeta): void;
+  /**
+   * One side sent a FIN (after its data so far) or a RST, in capture order: who closed first,
+   * and after what, is part of how a handshake ended. Optional; close() still follows.
+   */
+  ended?(side: 0 | 1, how: 'fin' | 'rst', meta: SegmentMeta): void;
   /** The flow is finished: no more calls. */
   close(reason: CloseReason): void;
 }
@@ -231,13 +236,17 @@ export class FlowTable {
       const meta: SegmentMeta = { packet: p.index, sec: p.sec, nsec: p.nsec };
       dir.segment(seq, d.subarray(tcp.payload, tcp.end), tcp.missing, meta);
     }
-    if (flags & TCP_FIN) dir.fin((seq + payloadLen + tcp.missing) >>> 0);
+    if (flags & TCP_FIN && dir.finSeq < 0) {
+      dir.fin((seq + payloadLen + tcp.missing) >>> 0);
+      flow.handler.ended?.(side, 'fin', { packet: p.index, sec: p.sec, nsec: p.nsec });
+    }
     if (flags & TCP_ACK) {
       const peer = flow.dirs[side === 0 ? 1 : 0];
       if (peer.finAckedBy(tcp.ack)) flow.finAcked[side === 0 ? 1 : 0] = true;
     }
     if (flags & TCP_RST) {
       flow.rst = true;
+      flow.handler.ended?.(side, 'rst', { packet: p.index, sec: p.sec, nsec: p.nsec });
       this.close(flow, 'rst', p);
     } else if (flow.finAcked[0] && flow.finAcked[1]) {
       // RFC 9293 §3.6: both FINs sent and acknowledged, the connection is over.
