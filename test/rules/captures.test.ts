@@ -18,6 +18,7 @@ interface ManifestEntry {
   file: string;
   certificateRequestSigalgs?: number[];
   certificateRequestSigalgsConfigured?: string;
+  madeWith?: { server: string; client: string };
 }
 const MANIFEST = (JSON.parse(readFileSync(`${DIR}manifest.json`, 'utf8')) as { captures: ManifestEntry[] }).captures;
 const entry = (file: string): ManifestEntry => MANIFEST.find((e) => e.file === file)!;
@@ -51,7 +52,9 @@ const EXPECTED: Record<string, string[] | Record<number, string[]>> = {
   'tls11.pcap': ['server-chain-incomplete:warning', 'legacy-version:warning'],
   'fatal-alert.pcap': ['hello-rejected:error', 'fatal-alert:error'],
   'sni-mismatch.pcap': ['server-name-mismatch:error', 'fatal-alert:error'],
-  'plain-http-to-tls-port.pcap': ['not-tls:warning'],
+  // curl http:// to openssl s_server on a free ephemeral port (make-captures.sh free_port): in a capture
+  // nothing says that port is TLS, and the server answered nothing, so only a hint (info), not a warning.
+  'plain-http-to-tls-port.pcap': ['not-tls:info'],
   // client authentication (s_server -Verify 1 -verify_return_error, OpenSSL default client sigalgs)
   'mtls-ca-names.pcap': ['certreq-pss-preferred:warning', 'client-signed-pss:info'],
   'mtls-ec-client.pcap': ['certreq-pss-preferred:warning'],
@@ -323,7 +326,12 @@ describe('details quote what was seen', () => {
     assert.match(one('tls12.pcap', 'server-chain-incomplete').detail, /issued by CN=tlspeek Intermediate CA,O=tlspeek test PKI, which the server did not send/);
     assert.match(one('rules-chain-order.pcap', 'server-chain-order').detail, /\[1\] CN=tlspeek Root CA,O=tlspeek test PKI → \[2\] CN=tlspeek Intermediate CA/);
     assert.match(one('rules-server-expired.pcap', 'server-cert-expired').detail, /expired on 2021-01-01T00:00:00Z/);
-    assert.match(one('plain-http-to-tls-port.pcap', 'not-tls').detail, /plain HTTP sent to a TLS port/);
+    const plain = one('plain-http-to-tls-port.pcap', 'not-tls');
+    const port = /:(\d+)$/.exec(get('plain-http-to-tls-port.pcap').c.server)![1]!;
+    assert.ok(Number(port) >= 32768, `port ${port}: Linux's ephemeral range, where free_port's ports come from`);
+    assert.match(entry('plain-http-to-tls-port.pcap').madeWith!.server, /-accept 127\.0\.0\.1:\$PORT /, 'made on a free port, not a named one');
+    assert.match(plain.detail, /HTTP request \(client sent \d+ bytes, server 0\), and the server answered nothing/);
+    assert.match(plain.detail, new RegExp(`Port ${port} is not a conventional TLS port.*If the server on port ${port} expects TLS, the client used http:// where https:// was needed`));
   });
 });
 

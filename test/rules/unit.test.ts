@@ -344,6 +344,87 @@ describe('protocol', () => {
   });
 });
 
+describe('not-tls: plain text is a finding only where TLS was expected', () => {
+  const HTTP = 'HTTP request (plain HTTP sent to a TLS port?)';
+  const bytes = (up: number, down: number) => ({ client: { ...stats(), records: {}, bytes: up }, server: { ...stats(), records: {}, bytes: down } });
+  /** A connection that never spoke TLS, `up`/`down` bytes each way. */
+  const plain = (server: string, o: { source?: 'replay' | 'proxy'; notTls?: string; up?: number; down?: number } = {}) =>
+    conn({
+      source: o.source ?? 'replay',
+      server,
+      tls: false,
+      notTls: o.notTls ?? HTTP,
+      version: undefined,
+      clientHello: undefined,
+      serverHello: undefined,
+      certificates: undefined,
+      messages: [],
+      complete: false,
+      stats: bytes(o.up ?? 78, o.down ?? 0),
+    });
+  const sev = (c: Connection) => has(c, 'not-tls').map((f) => f.severity);
+
+  it('replay, plain HTTP on port 80 answered by the server: an ordinary HTTP exchange, no finding', () => {
+    assert.deepEqual(sev(plain('93.184.216.34:80', { down: 1256 })), []);
+    assert.deepEqual(sev(plain('[2001:db8::1]:8080', { down: 500 })), []);
+    assert.deepEqual(sev(plain('10.0.0.5:25', { notTls: 'SMTP/FTP-style text protocol', down: 300 })), []);
+  });
+
+  it('replay, plain HTTP to a port that is not TLS, no answer: info, worded as a possibility', () => {
+    const [f] = has(plain('127.0.0.1:40707'), 'not-tls');
+    assert.equal(f?.severity, 'info');
+    assert.match(f!.detail, /Port 40707 is not a conventional TLS port, so this may be an ordinary plain-text connection/);
+    assert.match(f!.detail, /If the server on port 40707 expects TLS, the client used http:\/\/ where https:\/\/ was needed/);
+  });
+
+  it('replay, plain text on a port that is TLS from the first byte (RFC 8314, RFC 7858, IANA https): a warning naming the port', () => {
+    for (const [server, name] of [['127.0.0.1:443', 'https'], ['[::1]:465', 'submissions'], ['10.0.0.1:853', 'domain-s'], ['10.0.0.1:993', 'imaps']] as const) {
+      const [f] = has(plain(server, { down: 120 }), 'not-tls');
+      assert.equal(f?.severity, 'warning', server);
+      assert.match(f!.detail, new RegExp(`plain HTTP sent to a TLS port, port ${server.slice(server.lastIndexOf(':') + 1)} \\(${name}`));
+    }
+    const [ssh] = has(plain('10.0.0.1:443', { notTls: 'SSH', down: 40 }), 'not-tls');
+    assert.match(ssh!.detail, /TLS is expected from the first byte on port 443 \(https\): the client speaks another protocol/);
+  });
+
+  it('STARTTLS ports (25, 143, 587) are not TLS ports: plain text there is the normal start', () => {
+    for (const p of [25, 143, 587]) assert.deepEqual(sev(plain(`10.0.0.1:${p}`, { notTls: 'SMTP/FTP-style text protocol', down: 50 })), [], String(p));
+  });
+
+  it('proxy: the backend is a TLS server, so plain HTTP from the client is a warning whatever the port, with the client fix', () => {
+    for (const server of ['127.0.0.1:40707', '127.0.0.1:80', '127.0.0.1:443']) {
+      const [f] = has(plain(server, { source: 'proxy', down: 0 }), 'not-tls');
+      assert.equal(f?.severity, 'warning', server);
+      assert.match(f!.detail, /The client speaks plain HTTP to a TLS port: the proxy relays to the TLS server/);
+      assert.match(f!.fix ?? '', /^client: use https:\/\/, not http:\/\/: the client speaks HTTP to a TLS port/);
+    }
+    const [other] = has(plain('127.0.0.1:8443', { source: 'proxy', notTls: 'unknown protocol', down: 14 }), 'not-tls');
+    assert.equal(other?.severity, 'warning');
+    const [banner] = has(plain('127.0.0.1:2525', { source: 'proxy', notTls: 'no data', up: 0, down: 30 }), 'not-tls');
+    assert.match(banner!.detail, /--backend points at a plain-text service/);
+  });
+
+  it('no bytes either way (a port probe, a health check) gives no finding anywhere', () => {
+    assert.deepEqual(sev(plain('127.0.0.1:443', { notTls: 'no data', up: 0, down: 0 })), []);
+    assert.deepEqual(sev(plain('127.0.0.1:443', { source: 'proxy', notTls: 'no data', up: 0, down: 0 })), []);
+  });
+
+  it('a ClientHello answered in plain text stays a warning on any port, in both modes', () => {
+    const answered = (server: string, source: 'replay' | 'proxy') =>
+      conn({ source, server, serverHello: undefined, certificates: undefined, stats: { client: stats(), server: { ...stats(), records: {}, bytes: 120 } }, complete: false });
+    assert.equal(has(answered('127.0.0.1:80', 'replay'), 'not-tls')[0]?.severity, 'warning');
+    const [p] = has(answered('127.0.0.1:8080', 'proxy'), 'not-tls');
+    assert.equal(p?.severity, 'warning');
+    assert.match(p!.detail, /the backend 127\.0\.0\.1:8080 is not a TLS server/);
+  });
+
+  it('the catalogue lists both severities and the ports it treats as TLS', () => {
+    const r = findRule('not-tls')!;
+    assert.deepEqual(r.severities, ['warning', 'info']);
+    assert.match(r.explain, /443, 465, 563, 636, 853, 989, 990, 992, 993, 995/);
+  });
+});
+
 describe('applyRules', () => {
   it('orders findings errors first, then warnings, then info, catalogue order within', () => {
     const c = conn({
