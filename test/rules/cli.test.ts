@@ -1,10 +1,26 @@
 // `tlspeek rules` and `tlspeek rules ID` as a user runs them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCli, Sink } from '../helpers/cli.js';
+import { main } from '../../src/cli/main.js';
 import { RULES } from '../../src/rules/index.js';
 
-const run = runCli;
+/** Runs with COLUMNS set to `columns`, or unset (as when piped). */
+async function run(...args: string[]): Promise<Awaited<ReturnType<typeof runCli>>> {
+  return withColumns(undefined, () => runCli(...args));
+}
+
+async function withColumns<T>(columns: string | undefined, f: () => Promise<T>): Promise<T> {
+  const saved = process.env.COLUMNS;
+  if (columns === undefined) delete process.env.COLUMNS;
+  else process.env.COLUMNS = columns;
+  try {
+    return await f();
+  } finally {
+    if (saved === undefined) delete process.env.COLUMNS;
+    else process.env.COLUMNS = saved;
+  }
+}
 
 test('tlspeek rules lists every rule by id, with severity and title, grouped by family', async () => {
   const r = await run('rules', '--color', 'never');
@@ -46,4 +62,44 @@ test('tlspeek rules with an unknown id: exit 2 and suggestions', async () => {
   assert.equal(r.code, 2);
   assert.equal(r.out, '');
   assert.match(r.err, /no rule "certreq-pss"; did you mean certreq-pss-only, certreq-pss-preferred/);
+});
+
+test('tlspeek rules never cuts a rule id or a severity, whatever COLUMNS is', async () => {
+  const longest = Math.max(...RULES.map((r) => r.id.length));
+  for (const columns of ['20', '40', '60', '80', '100', '200', undefined]) {
+    const r = await withColumns(columns, () => runCli('rules', '--color', 'never'));
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /…/, `COLUMNS=${columns}: something was cut`);
+    const lines = r.out.split('\n');
+    for (const rule of RULES) {
+      // The whole id, as a word of its own (not followed by more id characters), with its severities.
+      const severities = (rule.severities ?? [rule.severity]).join('/');
+      const at = lines.findIndex((l) => new RegExp(`(^|[ │])${rule.id}($|[ │])`).test(l));
+      assert.ok(at >= 0, `COLUMNS=${columns}: ${rule.id} not whole on any line`);
+      assert.ok(lines.slice(at, at + 2).some((l) => l.includes(` ${severities}`)), `COLUMNS=${columns}: ${rule.id} without ${severities}`);
+    }
+    if (columns !== undefined) {
+      // Only a line holding nothing but an id may be wider than the terminal (an id is never cut).
+      const width = Math.max(Number(columns), longest + 2);
+      for (const l of lines) assert.ok([...l].length <= width, `COLUMNS=${columns}: ${[...l].length} columns: ${l}`);
+    }
+  }
+});
+
+test('tlspeek rules: a table while the titles have room, one rule per entry below that', async () => {
+  const wide = await withColumns('100', () => runCli('rules', '--color', 'never'));
+  assert.match(wide.out, /│ certreq-pss-preferred +│ warning +│ CertificateRequest prefers RSA-PSS/);
+  const narrow = await withColumns('40', () => runCli('rules', '--color', 'never'));
+  assert.doesNotMatch(narrow.out, /│/);
+  assert.match(narrow.out, /\n {2}certreq-pss-preferred {2}warning\n {6}CertificateRequest prefers RSA-PSS\n {6}over PKCS#1 v1\.5\n/);
+  assert.match(narrow.out, /\n {2}client-cert-type-not-requested\n {6}warning\n/);
+});
+
+test('tlspeek rules on a 40-column terminal (no COLUMNS): ids whole, nothing wider than the terminal but an id', async () => {
+  const out = Object.assign(new Sink(), { isTTY: true, columns: 40 });
+  const err = new Sink();
+  const code = await withColumns(undefined, () => main(['rules', '--color', 'never'], { out, err }));
+  assert.equal(code, 0, err.text);
+  for (const rule of RULES) assert.match(out.text, new RegExp(`(^|\\n) {2}${rule.id}(  |\\n)`), rule.id);
+  for (const l of out.text.split('\n')) assert.ok(l.length <= 40 || /^ {2}[a-z0-9-]+$/.test(l), l);
 });

@@ -41,16 +41,49 @@ function wrap(text: string, width: number, indent: string): string {
   return out.join('\n');
 }
 
+/** Visible length (no ANSI colour codes). */
+function visible(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
+/** Narrowest title column worth a table; below it each rule gets its own lines instead. */
+const MIN_TITLE = 20;
+
 export function renderCatalogue(style: Style, width: number | undefined): string {
-  // One table per family, ids never shortened: the id is what users type next.
+  // Ids are never shortened, whatever the width: the id is what users type next. The id and
+  // severity columns keep their full width and only the titles wrap; when even that does not
+  // fit, each rule is one line "id  severity" with its title indented under it.
   const parts: string[] = [];
+  const idWidth = Math.max(2, ...RULES.map((r) => r.id.length));
+  const sevWidth = Math.max(8, ...RULES.map((r) => visible(severityText(r, style))));
+  // Borders and padding of a three-column table: │ id │ severity │ title │
+  const titleWidth = width === undefined ? undefined : width - idWidth - sevWidth - 10;
   for (const family of Object.keys(FAMILY_TITLES) as Rule['family'][]) {
-    const rows = RULES.filter((r) => r.family === family).map((r) => [r.id, severityText(r, style), r.title]);
-    if (rows.length === 0) continue;
+    const rules = RULES.filter((r) => r.family === family);
+    if (rules.length === 0) continue;
     parts.push(style.head(FAMILY_TITLES[family]));
-    parts.push(renderTable(['id', 'severity', 'title'], rows, { style, ...(width !== undefined ? { width } : {}) }));
+    if (titleWidth === undefined || titleWidth >= MIN_TITLE) {
+      const rows = rules.map((r) => [r.id, severityText(r, style), titleWidth === undefined ? r.title : wrap(r.title, titleWidth, '')]);
+      parts.push(renderTable(['id', 'severity', 'title'], rows, { style }));
+    } else {
+      for (const r of rules) {
+        const sev = severityText(r, style);
+        const head = 4 + r.id.length + visible(sev) <= width! ? `  ${r.id}  ${sev}` : `  ${r.id}\n      ${sev}`;
+        parts.push(`${head}\n${wrap(r.title, width!, '      ')}`);
+      }
+    }
   }
-  return `${parts.join('\n')}\n${RULES.length} rules. \`tlspeek rules ID\` explains one.\n`;
+  const footer = `${RULES.length} rules. \`tlspeek rules ID\` explains one.`;
+  return `${parts.join('\n')}\n${width === undefined ? footer : wrap(footer, width, '')}\n`;
+}
+
+/** Columns to fit: COLUMNS when set (as ls and diff honour it), else the terminal's; none when piped. */
+export function outputWidth(io: Io): number | undefined {
+  const env = Number(process.env.COLUMNS);
+  if (Number.isInteger(env) && env > 0) return env;
+  const cols = (io.out as { columns?: number }).columns;
+  return io.out.isTTY && typeof cols === 'number' && cols > 0 ? cols : undefined;
 }
 
 export function renderRule(rule: Rule, style: Style, width: number): string {
@@ -92,7 +125,7 @@ export function rulesCommand(io: Io, setExit: (code: number) => void): CommandMo
         .example('$0 rules certreq-pss-preferred', 'why RSA-PSS first in a CertificateRequest breaks smartcards, and the fix') as unknown as Argv<RulesArgs>,
     handler: async (argv) => {
       const style = styleFor(io, argv.json ? 'never' : argv.color);
-      const columns = (io.out as NodeJS.WriteStream).columns;
+      const columns = outputWidth(io);
       if (argv.id === undefined) {
         await write(io.out, argv.json ? `${JSON.stringify(RULES.map(ruleJson), null, 2)}\n` : renderCatalogue(style, columns));
         return;
