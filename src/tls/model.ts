@@ -3,6 +3,11 @@
 // (schema/connection.schema.json). Code points are {code, name} objects that the
 // registries intern; nothing here is a class instance.
 
+import type { CertInfo } from '../x509/model.js';
+
+// The certificate model lives in x509/; re-exported for the modules that read it with the rest.
+export type { CertInfo, PublicKeyInfo } from '../x509/model.js';
+
 export interface CodePoint {
   readonly code: number;
   /** IANA name; "GREASE" for RFC 8701 values; "unknown (0x…)" otherwise. */
@@ -87,42 +92,6 @@ export interface ServerHello extends HelloExtensionValues {
   selectedIdentity?: number;
   sslv2?: boolean;
   cipherSpecs?: readonly CodePoint[];
-}
-
-export interface PublicKeyInfo {
-  /** rsa, rsa-pss, ec, ed25519, ed448, x25519, x448, dsa, dh, or the OID's name. */
-  algorithm: string;
-  oid: string;
-  bits?: number;
-  curve?: string;
-  /** RSASSA-PSS parameters from the SubjectPublicKeyInfo (RFC 4055 §3.1). */
-  pss?: { hash: string; mgf1Hash: string; saltLength: number };
-}
-
-export interface CertInfo {
-  /** RFC 4514 string: last RDN first, e.g. "CN=example.com,O=Example,C=US". */
-  subject: string;
-  issuer: string;
-  /** Hex of the DER INTEGER content (a leading 00 is kept, as on the wire). */
-  serial: string;
-  /** ISO 8601 UTC. */
-  notBefore: string;
-  notAfter: string;
-  publicKey: PublicKeyInfo;
-  signatureAlgorithm: { oid: string; name: string };
-  /** "DNS:…", "IP:…", "email:…", "URI:…", other forms by name. */
-  san?: string[];
-  keyUsage?: string[];
-  /** Names such as serverAuth, clientAuth, or the OID when unknown. */
-  extKeyUsage?: string[];
-  basicConstraints?: { ca: boolean; pathLength?: number };
-  /** Subject equals issuer and the signature verifies with the certificate's own key. */
-  selfSigned: boolean;
-  sha256: string;
-  /** DER length in bytes. */
-  length: number;
-  /** Set when the certificate did not parse; the other fields then hold what could be read. */
-  error?: string;
 }
 
 export interface ServerKeyExchange {

@@ -17,7 +17,7 @@ import { ByteReader } from '../bytes/reader.js';
 import { MAX_CERTIFICATE_BYTES } from '../limits.js';
 import { FifoMap } from '../util/fifo-map.js';
 import { listHashEnd, listHashStep } from '../util/hash.js';
-import type { CertInfo, PublicKeyInfo } from '../tls/model.js';
+import type { CertInfo, PublicKeyInfo } from './model.js';
 import { TAG, type Tlv, contents, decodeOid, decodeString, expectTlv, readTlv, toHex } from './der.js';
 import { formatName, readName } from './dn.js';
 import {
