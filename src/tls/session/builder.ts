@@ -1,0 +1,107 @@
+// Makes the reported Connection from what the session layers gathered: roles resolved (which side
+// is the client), hellos split into first and additional, the handshake record's messages put
+// under their names, the output caps applied (clip.ts). Plain data in, plain data out.
+import type { Alert, ClientHello, Connection, ConnectionError, DirectionStats, LadderEntry, Role, ServerHello } from '../model.js';
+import { clipConnection } from '../clip.js';
+import { isoTime } from '../../util/time.js';
+import type { HandshakeRecord, Side } from './handshake.js';
+import { describePlaintext } from './locate.js';
+
+export interface Pending<T> {
+  side: Side;
+  value: T;
+}
+
+export interface ChunkTime {
+  sec?: number;
+  nsec?: number;
+}
+
+/** Everything the session gathered about one connection. */
+export interface Gathered {
+  source: 'replay' | 'proxy';
+  id: number;
+  file?: string;
+  endpoints: [string, string];
+  midstream: boolean;
+  client: Side;
+  tls: boolean;
+  complete: boolean;
+  stats: [DirectionStats, DirectionStats];
+  /** The first bytes of each direction, to say what a non-TLS stream is. */
+  heads: [string, string];
+  gaps: [number, number];
+  clientHellos: readonly Pending<ClientHello>[];
+  serverHellos: readonly Pending<ServerHello>[];
+  record: HandshakeRecord;
+  alerts: readonly Alert[];
+  alertSides: readonly Side[];
+  ladder: readonly LadderEntry[];
+  ladderSides: readonly Side[];
+  ladderDropped: number;
+  errors: readonly Pending<Omit<ConnectionError, 'from'>>[];
+  errorsDropped: number;
+  firstTime: ChunkTime | undefined;
+  lastTime: ChunkTime | undefined;
+}
+
+export function buildConnection(g: Gathered): Connection {
+  const client = g.client;
+  const server = (client ^ 1) as Side;
+  const role = (side: Side): Role => (side === client ? 'client' : 'server');
+  const conn: Connection = {
+    source: g.source,
+    id: g.id,
+    client: g.endpoints[client],
+    server: g.endpoints[server],
+    tls: g.tls,
+    alerts: withRoles(g.alerts, g.alertSides, client),
+    messages: withRoles(g.ladder, g.ladderSides, client),
+    stats: { client: g.stats[client], server: g.stats[server] },
+    complete: g.complete,
+    errors: g.errors.map((e) => ({ from: role(e.side), ...e.value })),
+  };
+  if (g.file !== undefined) conn.file = g.file;
+  if (g.firstTime?.sec !== undefined) conn.startTime = isoTime(g.firstTime.sec, g.firstTime.nsec ?? 0);
+  if (g.lastTime?.sec !== undefined) conn.endTime = isoTime(g.lastTime.sec, g.lastTime.nsec ?? 0);
+  if (!g.tls) conn.notTls = describePlaintext(g.heads[client], g.stats[client].bytes);
+
+  const clientHellos = g.clientHellos.map((h) => h.value);
+  const serverHellos = g.serverHellos.map((h) => h.value);
+  if (clientHellos[0]) conn.clientHello = clientHellos[0];
+  if (clientHellos.length > 1) conn.additionalClientHellos = clientHellos.slice(1);
+  if (serverHellos[0]) conn.serverHello = serverHellos[0];
+  if (serverHellos.length > 1) conn.additionalServerHellos = serverHellos.slice(1);
+  const finalHello = serverHellos.filter((h) => !h.helloRetryRequest).at(-1) ?? serverHellos.at(-1);
+  if (finalHello) conn.version = finalHello.selectedVersion;
+
+  const r = g.record;
+  const serverCerts = r.certificates[server];
+  const clientCerts = r.certificates[client];
+  if (serverCerts) conn.certificates = serverCerts;
+  if (r.certificateStatus) conn.certificateStatus = r.certificateStatus;
+  if (r.serverKeyExchange) conn.serverKeyExchange = r.serverKeyExchange;
+  if (r.certificateRequest) conn.certificateRequest = r.certificateRequest;
+  if (clientCerts) conn.clientCertificates = clientCerts;
+  if (r.clientKeyExchange) conn.clientKeyExchange = r.clientKeyExchange;
+  if (r.certificateVerify) conn.certificateVerify = r.certificateVerify;
+  if (r.newSessionTicket) conn.newSessionTicket = r.newSessionTicket;
+  if (g.ladderDropped > 0) conn.messagesDropped = g.ladderDropped;
+  const gaps = { client: g.gaps[client], server: g.gaps[server] };
+  if (gaps.client > 0 || gaps.server > 0) conn.gaps = gaps;
+  if (g.midstream) conn.midstream = true;
+  if (g.errorsDropped > 0) conn.errors.push({ message: `${g.errorsDropped} further error(s) not shown` });
+  return clipConnection(conn);
+}
+
+/** The entries with `from` as the final client side makes it: the same objects, or copies where it differs. */
+function withRoles<T extends { from: Role }>(entries: readonly T[], sides: readonly Side[], client: Side): T[] {
+  const out: T[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const from: Role = sides[i] === client ? 'client' : 'server';
+    // `from` is each entry's first key, so the copy keeps the key order (and the JSON) the same.
+    out[i] = e.from === from ? e : { ...e, from };
+  }
+  return out;
+}
