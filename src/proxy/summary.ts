@@ -39,6 +39,7 @@ export class ProxySummary {
       this.empty++;
       return;
     }
+    for (const f of findings ?? []) this.findings[f.severity]++;
     if (!c.tls) {
       this.notTls++;
       return;
@@ -52,7 +53,6 @@ export class ProxySummary {
       const what = a.encrypted ? 'encrypted alert' : `${a.level?.name ?? '?'} ${a.description?.name ?? '?'}`;
       bump(this.alerts, `${a.from}: ${what}`);
     }
-    for (const f of findings ?? []) this.findings[f.severity]++;
   }
 
   refuse(): void {

@@ -87,7 +87,11 @@ export function renderConnection(c: Connection, opts: TextOptions): string {
   const suite = c.serverHello && !c.serverHello.helloRetryRequest ? `  ${c.serverHello.cipherSuite.name}` : '';
   lines.push(style.head(`#${c.id}  ${c.client} → ${c.server}`) + version + suite + `  ${outcome(c, style)}`);
   if (c.startTime) lines.push(`${INDENT}${style.dim(`${c.startTime} … ${c.endTime ?? ''}${c.file ? `  ${c.file}` : ''}`)}`);
-  if (!c.tls) return lines.join('\n');
+  if (!c.tls) {
+    // Not TLS where TLS was expected (the not-tls rule) is worth its line here too.
+    if (c.findings?.length) lines.push(...findingLines(c.findings, style));
+    return lines.join('\n');
+  }
 
   const pre = c.stats.client.preambleBytes + c.stats.server.preambleBytes;
   if (pre > 0) lines.push(`${INDENT}${style.dim(`${pre} bytes of plaintext before TLS (STARTTLS, CONNECT or SOCKS)`)}`);

@@ -64,7 +64,8 @@ function notTls(c: Connection): readonly Finding[] {
       `${seen}, and the server answered nothing.\n` +
         `Port ${port ?? '?'} is not a conventional TLS port, so this may be an ordinary plain-text connection; but a TLS server given plain text closes without answering. ` +
         `If the server on port ${port ?? '?'} expects TLS, the client ${http ? 'used http:// where https:// was needed' : 'speaks another protocol to it'}.`,
-      { severity: 'info' },
+      // The detail says what to do if it is a mistake; a server fix would presume it is one.
+      { severity: 'info', fix: null },
     ),
   ];
 }
