@@ -50,12 +50,66 @@ export function distinctFindings(list: readonly Finding[]): Finding[] {
 /** The exit status for `--fail-on` when findings at that level were raised. */
 export const FINDINGS_EXIT = 3;
 
+/**
+ * After Ctrl-C while reading a pipe, how long reading goes on before it stops: the capture
+ * command in the same pipeline got the signal too, and what it writes as it exits (tcpdump
+ * flushes its last packets) is still read, up to its end of file or this long.
+ */
+export const STOP_GRACE_MS = 500;
+
+/**
+ * Why some connection numbers were never printed, for the closing line: "; 2 flows hidden: no
+ * payload" or "; 5 flows hidden: 2 no payload, 3 filtered out". Empty when every number showed.
+ */
+export function hiddenNote(empty: number, filtered: number): string {
+  const n = empty + filtered;
+  if (n === 0) return '';
+  const parts: [number, string][] = [[empty, 'no payload'], [filtered, 'filtered out']];
+  const why = parts.filter(([k]) => k > 0).map(([k, what]) => (k === n ? what : `${k} ${what}`));
+  return `; ${n} flow${n === 1 ? '' : 's'} hidden: ${why.join(', ')}`;
+}
+
+/**
+ * While a pipe is read, the first SIGINT/SIGTERM ends the input (after STOP_GRACE_MS, or at once
+ * on a second): the connections still open are reported and the closing line printed, as tcpdump
+ * prints its count when stopped. A file is not affected: the signal ends the process as usual.
+ */
+function stopOnSignal(): { signal: AbortSignal; arm(): void; disarm(): void } {
+  const ctl = new AbortController();
+  let armed = false;
+  let grace: NodeJS.Timeout | undefined;
+  const onSignal = (): void => {
+    if (grace !== undefined) return ctl.abort();
+    grace = setTimeout(() => ctl.abort(), STOP_GRACE_MS);
+    grace.unref();
+  };
+  return {
+    signal: ctl.signal,
+    arm() {
+      if (armed) return;
+      armed = true;
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    },
+    disarm() {
+      if (grace !== undefined) clearTimeout(grace);
+      if (!armed) return;
+      armed = false;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 /** Exit status: 0; 1 when some file could not be read at all; 3 when --fail-on findings were raised. */
 export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Promise<number> {
   const style = styleFor(io, opts.color);
   const progress = makeProgress(io.err as NodeJS.WriteStream, opts.progress && !opts.json);
   let failed = 0;
   const totals = { connections: 0, tls: 0, complete: 0, failed: 0, notTls: 0 };
+  const hidden = { empty: 0, filtered: 0 };
+  /** Reading a pipe: each connection is written out as it comes, not with the next chunk. */
+  let live = false;
   const findings = new Map<string, { severity: Finding['severity']; connections: number }>();
   let worst: Finding['severity'] | undefined;
   const tracing = (opts.trace ?? false) && !opts.json;
@@ -81,10 +135,16 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
       if (tracing && observer instanceof TraceCollector) out.write(`${renderTrace(c, observer, { style, hex: opts.hex ?? false })}\n`);
       out.write(`${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
     }
+    if (live) out.flush();
   };
+  const stop = stopOnSignal();
   for (const file of opts.files) {
     const result = await replayFile(file, opts.filter, {
       connection: emit,
+      opened: (_f, info) => {
+        live = info.stream;
+        if (live) stop.arm();
+      },
       ...(tracing ? { observer: (endpoints: [string, string]) => new TraceCollector(endpoints) } : {}),
       warning: (m) => {
         progress.finish();
@@ -96,7 +156,11 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
         out.flush();
         return drained(io.out);
       },
-    }, opts.maxFlows !== undefined ? { maxFlows: opts.maxFlows } : {});
+    }, { ...(opts.maxFlows !== undefined ? { maxFlows: opts.maxFlows } : {}), signal: stop.signal });
+    stop.disarm();
+    live = false;
+    hidden.empty += result.empty;
+    hidden.filtered += result.filtered;
     out.flush();
     progress.finish();
     if (!result.ok) {
@@ -106,7 +170,10 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
   }
   if (!opts.json && failed < opts.files.length) {
     const t = totals;
-    io.out.write(
+    // Why some connection numbers never showed goes at the end of the closing line, before its newline.
+    const note = hiddenNote(hidden.empty, hidden.filtered);
+    const closingLine = (text: string): void => void io.out.write(note ? text.replace(/\n$/, `${style.dim(note)}\n`) : text);
+    closingLine(
       style.dim(`${t.connections} connection${t.connections === 1 ? '' : 's'}: ${t.tls} TLS (${t.complete} complete, ${t.failed} failed), ${t.notTls} not TLS`) + '\n',
     );
     if (findings.size > 0) {

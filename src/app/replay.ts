@@ -1,6 +1,12 @@
-// `tlspeek replay`: every TCP connection of one or more capture files through the
-// same TlsSession the proxy uses, one report per connection as soon as it ends.
-import { readCapture } from '../capture/reader.js';
+// `tlspeek replay`: every TCP connection of one or more captures through the same TlsSession the
+// proxy uses, one report per connection.
+//
+// A file's connections come out in number order (numbers follow each connection's first packet,
+// as tshark's tcp.stream does): a finished connection waits while an earlier one is still open.
+// A pipe (`tcpdump -U -w - | tlspeek replay -`) is a capture still being written, so there each
+// connection comes out as soon as it is over, or once its handshake has been decided for
+// LIVE_REPORT_DELAY_MS while it stays open, whichever comes first, and only once.
+import { readCapture, inputName, type InputInfo } from '../capture/reader.js';
 import { CaptureError } from '../capture/types.js';
 import { DEFAULT_MAX_FLOWS, FlowTable, type FlowInfo, type FlowHandler, type Endpoint } from '../capture/flows.js';
 import { TlsSession, type SessionObserver, type Side } from '../tls/session.js';
@@ -16,7 +22,10 @@ export interface ConnectionFilter {
 }
 
 export interface ReplayCallbacks {
-  /** A decoded connection, in the order connections end; with the observer made for it, if any. */
+  /**
+   * A decoded connection with the observer made for it, if any: from a file in number order, from
+   * a pipe as each is decided or over.
+   */
   connection(c: Connection, observer?: SessionObserver): void;
   /** Taps for one connection's session (`--trace`), given the endpoints of side 0 and side 1. */
   observer?(endpoints: [string, string]): SessionObserver;
@@ -25,6 +34,8 @@ export interface ReplayCallbacks {
   progress?(file: string, bytesRead: number, totalBytes: number): void;
   /** A promise while the consumer's output is full: reading pauses until it resolves. */
   backpressure?(): Promise<void> | undefined;
+  /** The input is open and is a capture: a pipe (`stream`) reports connections as they come, outside the reading of a chunk too. */
+  opened?(file: string, info: InputInfo): void;
 }
 
 export interface FileResult {
@@ -33,8 +44,14 @@ export interface FileResult {
   /** Set when the file as a whole could not be read. */
   error?: string;
   packets: number;
+  /** TCP connections found (each took a number). */
   connections: number;
+  /** Connections reported. */
   emitted: number;
+  /** Numbers not reported because their TCP connection carried no payload (a SYN and a RST, a port scan). */
+  empty: number;
+  /** Numbers not reported because the filter left them out. */
+  filtered: number;
 }
 
 export function endpointString(e: Endpoint): string {
@@ -61,15 +78,156 @@ export interface ReplayOptions {
   maxFlows?: number;
   /** Read size (tests use small ones: every read reuses one buffer). */
   chunkBytes?: number;
+  /** Stops reading a pipe (Ctrl-C): the connections still open are reported as at the end of a capture. */
+  signal?: AbortSignal;
+  /** From a pipe: how long a decided handshake may stay open before it is reported anyway (LIVE_REPORT_DELAY_MS). */
+  liveDelayMs?: number;
 }
 
-/** Decodes one capture file; resolves with what happened, never rejects. */
+/**
+ * From a pipe, how long after its handshake is decided an open connection waits before it is
+ * reported anyway, in wall-clock time. Not zero: what follows a decided handshake at once is still
+ * part of its story (a TLS 1.3 server refuses a client certificate with an alert after the client's
+ * Finished; a short request ends with close_notify and FIN), and a connection that is over within
+ * this time gets the same report as from a file. Short enough to read as "at once" in a terminal.
+ */
+export const LIVE_REPORT_DELAY_MS = 500;
+
+type Held = { c: Connection; observer: SessionObserver | undefined };
+
+/**
+ * Puts a file's reports back in number order. A finished connection is held while one with a
+ * lower number is still open. Held reports and open flows together stay within the flow cap
+ * (--max-flows): a held report costs about what an open flow does (its decoded hellos,
+ * certificates and ladder), so memory stays within the bound the cap already sets. When held
+ * reports would pass it, the lowest-numbered connection still open stops holding the others back:
+ * they come out, and it is reported when it ends, out of order (warned about once per file).
+ */
+class NumberOrder {
+  /** Connections still open that later ones wait for. */
+  private readonly blocking = new Set<number>();
+  /** Open connections that no longer hold anything back: reported when they end. */
+  private readonly overdue = new Set<number>();
+  private readonly held = new Map<number, Held>();
+  /** The lowest number that may still be open; every number below it has ended. */
+  private low = 1;
+  /** The next number to report (or to skip, when it has nothing to report). */
+  private next = 1;
+  private top = 0;
+
+  constructor(
+    private readonly maxFlows: number,
+    private readonly print: (h: Held) => void,
+    private readonly outOfOrder: (id: number, waiting: number) => void,
+  ) {}
+
+  opened(id: number): void {
+    this.blocking.add(id);
+    if (id > this.top) this.top = id;
+  }
+
+  /** Connection `id` has ended; `h` is its report, or undefined when it shows nothing. */
+  ended(id: number, h: Held | undefined): void {
+    if (this.overdue.delete(id)) {
+      if (h) this.print(h);
+      return;
+    }
+    this.blocking.delete(id);
+    if (h) {
+      if (id === this.next && id === this.low) {
+        // The common case, in order already: no map entry.
+        this.print(h);
+        this.next++;
+      } else {
+        this.held.set(id, h);
+      }
+    }
+    this.drain();
+    while (this.held.size > 0 && this.held.size + this.blocking.size + this.overdue.size > this.maxFlows) {
+      const id = this.low;
+      this.outOfOrder(id, this.held.size);
+      this.blocking.delete(id);
+      this.overdue.add(id);
+      this.drain();
+    }
+  }
+
+  private drain(): void {
+    while (this.low <= this.top && !this.blocking.has(this.low)) this.low++;
+    while (this.next < this.low) {
+      const h = this.held.get(this.next);
+      if (h !== undefined) {
+        this.held.delete(this.next);
+        this.print(h);
+      }
+      this.next++;
+    }
+  }
+}
+
+/** Decodes one capture (a file, or `-` for standard input); resolves with what happened, never rejects. */
 export async function replayFile(file: string, filter: ConnectionFilter, cb: ReplayCallbacks, opts: ReplayOptions = {}): Promise<FileResult> {
-  const result: FileResult = { file, ok: true, packets: 0, connections: 0, emitted: 0 };
+  const name = inputName(file);
+  const result: FileResult = { file, ok: true, packets: 0, connections: 0, emitted: 0, empty: 0, filtered: 0 };
   const maxFlows = opts.maxFlows ?? DEFAULT_MAX_FLOWS;
+  const delay = opts.liveDelayMs ?? LIVE_REPORT_DELAY_MS;
   let evictionWarned = false;
+  let orderWarned = false;
+  /** Set once the input turns out to be a pipe. */
+  let live = false;
+  const print = (h: Held): void => {
+    result.emitted++;
+    cb.connection(h.c, h.observer);
+  };
+  // With -n N only one number can be reported, so nothing waits for the connections before it;
+  // from a pipe nothing waits either (onOpen below drops it).
+  let order =
+    filter.connection === undefined
+      ? new NumberOrder(maxFlows, print, (id, waiting) => {
+          // Past the flow cap the eviction warning has said it already: connections come out early.
+          if (orderWarned || evictionWarned) return;
+          orderWarned = true;
+          cb.warning(
+            `${name}: connection #${id} is still open and ${waiting} later ones have ended, more than --max-flows lets wait: ` +
+              `they are printed now, and #${id} (and any other that holds back this many) when it ends, out of number order (raise --max-flows)`,
+          );
+        })
+      : undefined;
+  // A report that throws from the timer (below) cannot reject the read: it stops it, and is the file's error.
+  const failure = new AbortController();
+  let failed: unknown;
+
+  // From a pipe: handshakes decided and still open, oldest first, each reported once its time comes.
+  const due: { at: number; report: (() => void) | null }[] = [];
+  let dueHead = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const fireDue = (): void => {
+    timer = undefined;
+    const now = performance.now();
+    while (dueHead < due.length && due[dueHead]!.at <= now) {
+      const d = due[dueHead++]!;
+      try {
+        d.report?.();
+      } catch (e) {
+        failed ??= e;
+        failure.abort();
+      }
+    }
+    if (dueHead === due.length) {
+      due.length = 0;
+      dueHead = 0;
+    } else {
+      if (dueHead > 1024 && dueHead * 2 > due.length) {
+        due.splice(0, dueHead);
+        dueHead = 0;
+      }
+      timer = setTimeout(fireDue, Math.max(1, due[dueHead]!.at - now));
+      timer.unref();
+    }
+  };
+
   const flows = new FlowTable({
-    warning: (m) => cb.warning(`${file}: ${m}`),
+    warning: (m) => cb.warning(`${name}: ${m}`),
     open(flow: FlowInfo): FlowHandler {
       result.connections++;
       const endpoints: [string, string] = [endpointString(flow.a), endpointString(flow.b)];
@@ -83,11 +241,37 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
         midstream: !flow.sawSyn,
         ...(observer ? { observer } : {}),
       });
+      const id = flow.id;
+      order?.opened(id);
       let bytes = 0;
+      let reported = false;
+      /** Its entry in `due` while it waits there. */
+      let waiting: (typeof due)[number] | undefined;
+      /** The report now, whether it shows (filter) or not; from a pipe it goes out at once. */
+      const report = (): void => {
+        reported = true;
+        if (waiting) waiting.report = null;
+        const c = session.result();
+        if (!matches(c, filter)) {
+          result.filtered++;
+          order?.ended(id, undefined);
+          return;
+        }
+        if (order) order.ended(id, { c, observer });
+        else print({ c, observer });
+      };
       return {
         data(side: Side, chunk, meta) {
           bytes += chunk.length;
           session.feed(side, chunk, meta);
+          if (live && waiting === undefined && !reported && session.decided) {
+            waiting = { at: performance.now() + delay, report };
+            due.push(waiting);
+            if (timer === undefined) {
+              timer = setTimeout(fireDue, delay);
+              timer.unref();
+            }
+          }
         },
         gap(side: Side, length, meta) {
           session.gap(side, length, meta);
@@ -96,18 +280,22 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
           if (reason === 'evicted' && !evictionWarned) {
             evictionWarned = true;
             cb.warning(
-              `${file}: more than ${maxFlows} TCP connections open at once: the least recently active ones are reported ` +
+              `${name}: more than ${maxFlows} TCP connections open at once: the least recently active ones are reported ` +
                 'before they end, and their later packets start new, mid-stream connections (raise --max-flows)',
             );
           }
           session.end(0);
           session.end(1);
+          if (waiting) waiting.report = null;
+          if (reported) return;
           // A TCP flow that never carried a byte (a probe, a port scan) is not a connection worth a report.
-          if (bytes === 0) return;
-          const c = session.result();
-          if (!matches(c, filter)) return;
-          result.emitted++;
-          cb.connection(c, observer);
+          if (bytes === 0) {
+            reported = true;
+            result.empty++;
+            order?.ended(id, undefined);
+            return;
+          }
+          report();
         },
       };
     },
@@ -123,12 +311,21 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
         ...(cb.progress ? { onProgress: (read: number, total: number) => cb.progress!(file, read, total) } : {}),
         ...(cb.backpressure ? { backpressure: cb.backpressure } : {}),
         ...(opts.chunkBytes ? { chunkBytes: opts.chunkBytes } : {}),
+        signal: opts.signal ? AbortSignal.any([opts.signal, failure.signal]) : failure.signal,
+        onOpen: (info) => {
+          live = info.stream;
+          if (live) order = undefined;
+          cb.opened?.(file, info);
+        },
       },
     );
     result.packets = summary.packets;
+    if (failed !== undefined) throw failed;
   } catch (e) {
     result.ok = false;
-    result.error = e instanceof CaptureError ? e.message : `${file}: ${e instanceof Error ? e.message : String(e)}`;
+    result.error = e instanceof CaptureError ? e.message : `${name}: ${e instanceof Error ? e.message : String(e)}`;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
   // Whatever was read is still reported, even when the file broke off.
   flows.end();

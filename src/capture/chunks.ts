@@ -2,16 +2,8 @@
 // into two buffers used in turn. A fresh buffer per read cost a page fault per 4 KiB on VMs where
 // faults are slow, and the next read is already under way while a chunk is parsed, so the main
 // thread does not wait for the disk (or the page cache) between chunks.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { CaptureError, type FormatContext } from './types.js';
-
-export async function openCapture(ctx: FormatContext): Promise<FileHandle> {
-  try {
-    return await open(ctx.path, 'r');
-  } catch (e) {
-    throw new CaptureError(`${ctx.path}: read error: ${(e as Error).message}`);
-  }
-}
 
 /**
  * Calls `chunk` with each piece of the file, in order, until the end or until it returns false.

@@ -14,7 +14,6 @@ import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import pcapParser from 'pcap-parser';
 import type { GlobalHeader, Packet } from 'pcap-parser';
-import { openCapture, readChunks } from './chunks.js';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 
 /** Floor of the per-record caplen cap: tcpdump's MAXIMUM_SNAPLEN (262144), the largest any libpcap writes. */
@@ -152,8 +151,12 @@ class SyncFeed extends EventEmitter {
   resume(): void {}
 }
 
+/** What a stop left unread: its size in a file; a pipe's rest is unknown. */
+export function notRead(fileSize: number, offset: number): string {
+  return Number.isFinite(fileSize) ? `${Math.max(0, fileSize - offset)} bytes not read` : 'the rest of the input not read';
+}
+
 export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatResult> {
-  const fh = await openCapture(ctx);
   const feed = new SyncFeed();
   const parser = pcapParser.parse(feed as unknown as Readable);
   let failure: unknown;
@@ -229,10 +232,9 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
     },
     (caplen, max) => {
       if (settled) return;
-      const left = Math.max(0, ctx.fileSize - offset);
       ctx.sink.warning(
         `${ctx.path}: corrupt record header for packet ${packets + 1} at offset ${offset}: ` +
-          `captured length ${caplen} exceeds ${max}; stopped reading (${left} bytes not read)`,
+          `captured length ${caplen} exceeds ${max}; stopped reading (${notRead(ctx.fileSize, offset)})`,
       );
       finish();
     },
@@ -240,7 +242,7 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
   /** Bytes of the incomplete last record at the end of the file (the aligner holds them). */
   let truncated = 0;
   try {
-    bytesRead = await readChunks(ctx, fh, (chunk) => {
+    bytesRead = await ctx.read((chunk) => {
       aligner.write(chunk);
       return !settled;
     });

@@ -2,7 +2,7 @@
 // crashes on files written by editcap/tshark (see /work/shared/LIBRARIES.md §2).
 // Blocks are parsed in place from the read buffers (chunks.ts); only a block straddling two reads
 // is copied.
-import { openCapture, readChunks } from './chunks.js';
+import { notRead } from './pcap.js';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 import { DEFAULT_TSRESOL, splitTimestamp, tsResolution, type TsResolution } from './timestamp.js';
 
@@ -266,10 +266,9 @@ class PcapngParser {
 class Truncation extends Error {}
 
 export async function readPcapng(ctx: FormatContext): Promise<FormatResult> {
-  const fh = await openCapture(ctx);
   const parser = new PcapngParser(ctx);
   let stopped = false;
-  const bytes = await readChunks(ctx, fh, (chunk) => {
+  const bytes = await ctx.read((chunk) => {
     try {
       parser.push(chunk);
       return true;
@@ -278,8 +277,7 @@ export async function readPcapng(ctx: FormatContext): Promise<FormatResult> {
         throw new CaptureError(`${ctx.path}: ${e.message}`);
       }
       if (e instanceof BlockError || e instanceof Truncation) {
-        const left = ctx.fileSize - parser.offset;
-        ctx.sink.warning(`${ctx.path}: ${e.message}${e instanceof BlockError ? `; stopped reading (${left} bytes not read)` : ''}`);
+        ctx.sink.warning(`${ctx.path}: ${e.message}${e instanceof BlockError ? `; stopped reading (${notRead(ctx.fileSize, parser.offset)})` : ''}`);
         stopped = true;
         return false;
       }

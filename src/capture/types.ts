@@ -44,10 +44,18 @@ export class CaptureError extends Error {
 
 /** What reader.ts hands a format reader: the sink plus bookkeeping hooks. */
 export interface FormatContext {
+  /** The input as messages name it ("captures/x.pcap", "standard input"). */
   path: string;
+  /** Size of a regular file; Infinity for a pipe, whose end is known only when it comes. */
   fileSize: number;
   highWaterMark: number;
   sink: PacketSink;
+  /**
+   * Calls `chunk` with each piece of the input, in order, from its first byte, until the end or
+   * until it returns false; resolves with the bytes read. A chunk may be a view of a buffer that
+   * is read into again once the call returns: the callee copies what it keeps.
+   */
+  read(chunk: (bytes: Buffer) => boolean): Promise<number>;
   /** Called for each chunk read from the file with the running byte count. */
   onBytes(bytesRead: number): void;
   /** Called once per IDB / global header with its link type. */

@@ -1,7 +1,7 @@
 // The command line: yargs in, use cases out. Nothing else in src/ imports this.
 import yargs from 'yargs';
 import { readFileSync } from 'node:fs';
-import { replayCommand } from './commands/replay.js';
+import { protectStdinArgument, replayCommand } from './commands/replay.js';
 import { proxyCommand } from './commands/proxy.js';
 import { diffCommand } from './commands/diff.js';
 import { rulesCommand } from './commands/rules.js';
@@ -15,7 +15,8 @@ export function version(): string {
 }
 
 /** Runs the CLI and resolves with the exit status. */
-export async function main(args: string[], io: Io = processIo): Promise<number> {
+export async function main(given: string[], io: Io = processIo): Promise<number> {
+  const args = protectStdinArgument(given);
   let exitCode = 0;
   const width = Math.min(100, process.stdout.columns ?? 80);
   // yargs renders the whole help text on every command run (to keep it for errors); wrapping it

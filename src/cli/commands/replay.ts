@@ -5,6 +5,19 @@ import type { Io } from '../io.js';
 import { checkNumber } from '../errors.js';
 import { DEFAULT_MAX_FLOWS } from '../../capture/flows.js';
 import { colorOption } from '../options.js';
+import { STDIN } from '../../capture/reader.js';
+
+/**
+ * yargs loses a lone `-` given to a variadic positional: it parses `replay -` again as
+ * `--files -` and takes the `-` for an option, leaving no file at all. main() passes its
+ * arguments through this first; the handler turns the stand-in back into STDIN.
+ */
+const STDIN_STANDIN = '\u0000stdin';
+export function protectStdinArgument(args: string[]): string[] {
+  if (args.find((a) => !a.startsWith('-')) !== 'replay') return args;
+  const end = args.indexOf('--');
+  return args.map((a, i) => (a === STDIN && (end < 0 || i < end) ? STDIN_STANDIN : a));
+}
 
 interface ReplayArgs {
   files: string[];
@@ -28,7 +41,7 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
     describe: 'Decode every TLS handshake in pcap/pcapng capture files',
     builder: (y) =>
       (y as Argv<object>)
-        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'pcap or pcapng files (tcpdump -w, Wireshark, dumpcap)' })
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'pcap or pcapng files (tcpdump -w, Wireshark, dumpcap); - is standard input, and a pipe is read as it is written' })
         .option('json', { type: 'boolean', default: false, describe: 'JSON Lines: one object per connection (schema/connection.schema.json)' })
         .option('host', { type: 'string', describe: 'only connections with this address (either end) or SNI' })
         .option('port', { type: 'number', describe: 'only connections with this port (either end)' })
@@ -48,11 +61,12 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .example('$0 replay captures/apache-mtls-pss-default.pcap', 'the handshake ladder, CertificateRequest and certificates')
         .example('$0 replay --json dump.pcapng > handshakes.jsonl', 'JSON Lines for scripts (jq, diff)')
         .example("$0 replay --host 10.0.0.5 --port 443 big.pcap", 'only the connections to one server')
+        .example("tcpdump -i any -U -w - 'tcp port 443' | $0 replay -", 'live: each connection as soon as its handshake is decided or it ends; Ctrl-C ends both')
         .example('$0 replay --fail-on error nightly.pcap', 'exit 3 if any handshake has an error-level finding')
         .example('$0 replay --trace --hex -n 1 failing.pcap', 'records and messages with their bytes, to paste into a bug report') as unknown as Argv<ReplayArgs>,
     handler: async (argv) => {
       const opts: ReplayCommandOptions = {
-        files: argv.files,
+        files: argv.files.map((f) => (f === STDIN_STANDIN ? STDIN : f)),
         json: argv.json,
         filter: {},
         color: argv.color,
