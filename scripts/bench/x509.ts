@@ -18,7 +18,8 @@ import { readCapture } from '../../src/capture/reader.js';
 import { FlowTable } from '../../src/capture/flows.js';
 import { TlsSession } from '../../src/tls/session.js';
 import { ByteReader } from '../../src/bytes/reader.js';
-import { clearCertificateCache, decodeCertificate } from '../../src/x509/decode.js';
+import { clearCertificateCache } from '../../src/x509/cache.js';
+import { decodeCertificate } from '../../src/x509/certificate.js';
 
 const DIRS = [
   fileURLToPath(new URL('../../captures/', import.meta.url)),

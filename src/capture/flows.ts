@@ -128,7 +128,7 @@ export class FlowTable {
     gaps: 0, gapBytes: 0, bufferedBytes: 0,
   };
   private readonly flows = new Map<string, Flow>();
-  private readonly tombs = new FifoMap<string, Tombstone>();
+  private readonly tombs: FifoMap<string, Tombstone>;
   private readonly fragKeys = new Set<string>();
   private lruHead: Flow | null = null;
   private lruTail: Flow | null = null;
@@ -143,6 +143,7 @@ export class FlowTable {
 
   constructor(private readonly sink: FlowSink, opts: FlowTableOptions = {}) {
     this.maxFlows = Math.max(1, opts.maxFlows ?? DEFAULT_MAX_FLOWS);
+    this.tombs = new FifoMap(this.maxFlows);
     this.maxBuffered = opts.maxBufferedPerDirection ?? DEFAULT_MAX_BUFFERED_PER_DIRECTION;
     this.idle = opts.idleSeconds ?? DEFAULT_IDLE_SECONDS;
   }
@@ -345,7 +346,6 @@ export class FlowTable {
     this.stats.activeFlows = this.flows.size;
     if (reason === 'fin' || reason === 'rst') {
       this.tombs.set(flow.key, { at: this.clock, syn0: flow.dirs[0].synSeq, syn1: flow.dirs[1].synSeq });
-      if (this.tombs.size > this.maxFlows) this.tombs.deleteOldest();
     }
     flow.handler.close(reason);
     // A flow that lived through a young-generation GC is in the old generation, and there, once

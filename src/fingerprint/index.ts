@@ -43,8 +43,8 @@ function md5(s: string, notes: string[]): string | undefined {
 
 /** Most hello shapes whose fingerprints are remembered. */
 const MAX_REMEMBERED = 4096;
-const clientPrints = new FifoMap<string, { full: string; ja3: string; ja4: string | undefined }>();
-const serverPrints = new FifoMap<string, { full: string; ja3s: string }>();
+const clientPrints = new FifoMap<string, { full: string; ja3: string; ja4: string | undefined }>(MAX_REMEMBERED);
+const serverPrints = new FifoMap<string, { full: string; ja3s: string }>(MAX_REMEMBERED);
 
 /** A number per frozen (interned, shared) list, 0 for none; undefined for a list of its own. */
 const listIds = new WeakMap<object, number>();
@@ -87,7 +87,6 @@ export function fingerprints(c: Connection, opts: FingerprintOptions = {}): Fing
       const j4 = known ? known.ja4 : ja4(ch);
       if (j4) out.ja4 = j4;
       if (key !== undefined && !known && hash) {
-        if (clientPrints.size >= MAX_REMEMBERED) clientPrints.deleteOldest();
         clientPrints.set(key, { full, ja3: hash, ja4: j4 });
       }
       if (opts.ja4Raw) {
@@ -106,7 +105,6 @@ export function fingerprints(c: Connection, opts: FingerprintOptions = {}): Fing
     const hash = known?.ja3s ?? md5(full, notes);
     if (hash) out.ja3s = hash;
     if (key !== undefined && !known && hash) {
-      if (serverPrints.size >= MAX_REMEMBERED) serverPrints.deleteOldest();
       serverPrints.set(key, { full, ja3s: hash });
     }
   }

@@ -113,7 +113,7 @@ export function ja4Parts(h: ClientHello): Ja4Parts | undefined {
 
 /** JA4s by everything they are computed from (bounded): hashing and sorting once per client kind. */
 const MAX_REMEMBERED = 4096;
-const remembered = new FifoMap<string, string | undefined>();
+const remembered = new FifoMap<string, string | undefined>(MAX_REMEMBERED);
 
 /** JA4, e.g. "t13d1516h2_8daaf6152771_e5627efa2ab1". */
 export function ja4(h: ClientHello): string | undefined {
@@ -125,7 +125,6 @@ export function ja4(h: ClientHello): string | undefined {
   const key = `${h.version.code}|${decimal(h.cipherSuites)}|${ext}|${h.supportedVersions ? decimal(h.supportedVersions) : '-'}|${decimal(h.signatureAlgorithms)}|${h.alpn?.[0] === undefined ? '-' : `a${h.alpn[0]}`}`;
   if (remembered.has(key)) return remembered.get(key);
   const value = computeJa4(h);
-  if (remembered.size >= MAX_REMEMBERED) remembered.deleteOldest();
   remembered.set(key, value);
   return value;
 }

@@ -20,7 +20,7 @@ import { ALERT_DESCRIPTIONS, ALERT_LEVELS } from './registry/alerts.js';
 import { CIPHER_SUITE_INFO } from './registry/cipher-suites.js';
 import { decodeSslv2ClientHello, decodeSslv2ServerHello, sslv2CipherSpec } from './messages/hello.js';
 import * as summary from './summary.js';
-import { decodeCertificate } from '../x509/decode.js';
+import { decodeCertificate } from '../x509/certificate.js';
 import { extensionsDropped } from './extensions/index.js';
 import { isoTime } from '../util/time.js';
 import { Locator } from './session/locate.js';

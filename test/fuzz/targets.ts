@@ -18,7 +18,7 @@ import { decodeClientKeyExchange, decodeServerKeyExchange } from '../../src/tls/
 import { decodeCertificateRequest, decodeCertificateVerify } from '../../src/tls/messages/client-auth.js';
 import { decodeCertificateStatus, decodeNewSessionTicket } from '../../src/tls/messages/session-messages.js';
 import { decodeExtensions, type ExtensionTarget, type HelloKind } from '../../src/tls/extensions/index.js';
-import { decodeCertificate } from '../../src/x509/decode.js';
+import { decodeCertificate } from '../../src/x509/certificate.js';
 import { decodeDistinguishedName } from '../../src/x509/dn.js';
 import { readCapture, CaptureError, type CapturedPacket } from '../../src/capture/reader.js';
 import { FlowTable, type FlowHandler } from '../../src/capture/flows.js';

@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import { X509Certificate } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { decodeCertificate } from '../../src/x509/decode.js';
+import { decodeCertificate } from '../../src/x509/certificate.js';
 import { hasTool, run, splitRfc4514 } from './helpers.js';
 
 const CORPUS = '/work/shared/corpus/captures';

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CertInfo } from '../../src/tls/model.js';
-import { decodeCertificate } from '../../src/x509/decode.js';
+import type { CertInfo } from '../../src/x509/model.js';
+import { decodeCertificate } from '../../src/x509/certificate.js';
 import { hasTool, run, splitRfc4514 } from './helpers.js';
 
 const skip = hasTool('openssl') ? false : 'openssl not available';

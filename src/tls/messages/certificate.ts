@@ -2,7 +2,7 @@
 import type { ByteReader } from '../../bytes/reader.js';
 import { MAX_CHAIN_LENGTH } from '../../limits.js';
 import type { CertInfo } from '../model.js';
-import { decodeCertificate } from '../../x509/decode.js';
+import { decodeCertificate } from '../../x509/certificate.js';
 
 export interface CertificateMessage {
   certificates: CertInfo[];

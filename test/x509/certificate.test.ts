@@ -7,13 +7,9 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MAX_CERTIFICATE_BYTES } from '../../src/limits.js';
-import type { CertInfo } from '../../src/tls/model.js';
-import {
-  CERT_CACHE_SIZE,
-  certificateCacheSize,
-  clearCertificateCache,
-  decodeCertificate,
-} from '../../src/x509/decode.js';
+import type { CertInfo } from '../../src/x509/model.js';
+import { CERT_CACHE_SIZE, certificateCacheSize, clearCertificateCache } from '../../src/x509/cache.js';
+import { decodeCertificate } from '../../src/x509/certificate.js';
 
 /**
  * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -days 3650
