@@ -4,7 +4,7 @@
 // byte buffer. On a capture of 21,000 handshakes JSON.stringify plus turning its (rope) strings
 // into UTF-8 took longer than decoding the capture; most of each line is code points and
 // certificates, which are interned, frozen objects, so their encoding is made once and copied.
-import { BoundedMap } from '../util/bounded-map.js';
+import { FifoMap } from '../util/fifo-map.js';
 import { MAX_OUTPUT_STRING } from '../limits.js';
 
 /** Default size of the buffers handed to the sink. */
@@ -59,10 +59,10 @@ export class JsonLineEncoder {
   /** Counts hand-offs, so an encoding that straddled one is not cached (its start is gone). */
   private flushes = 0;
   /** Per key, `"key":` and `,"key":`: a key and the comma before it go out in one copy. */
-  private readonly keys = new BoundedMap<string, Buffer>(MAX_CACHED_KEYS);
-  private readonly commaKeys = new BoundedMap<string, Buffer>(MAX_CACHED_KEYS);
+  private readonly keys = new FifoMap<string, Buffer>(MAX_CACHED_KEYS);
+  private readonly commaKeys = new FifoMap<string, Buffer>(MAX_CACHED_KEYS);
   private readonly frozen = new WeakMap<object, Buffer>();
-  private readonly longStrings = new BoundedMap<string, Buffer>(MAX_CACHED_STRINGS);
+  private readonly longStrings = new FifoMap<string, Buffer>(MAX_CACHED_STRINGS);
   private readonly spare: Buffer[] = [];
   /** Object.prototype has no enumerable keys (checked per line). */
   private cleanPrototype = true;

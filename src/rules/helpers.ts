@@ -2,7 +2,7 @@
 // classifying signature schemes, and working out where in the handshake an alert came.
 import type { Alert, CertInfo, ClientHello, CodePoint, Connection, Finding, LadderEntry, Role, ServerHello } from '../tls/model.js';
 import type { Rule, RuleFix, Severity } from './types.js';
-import { BoundedMap } from '../util/bounded-map.js';
+import { FifoMap } from '../util/fifo-map.js';
 
 // ---- findings ------------------------------------------------------------------------------------
 
@@ -179,13 +179,12 @@ export function sameDn(a: string, b: string): boolean {
 }
 
 /** normDn per name: chains repeat the same few names on every connection. */
-const normalized = new Map<string, string>();
+const normalized = new FifoMap<string, string>(4096);
 
 function normDn(s: string): string {
   let n = normalized.get(s);
   if (n === undefined) {
     n = s.toLowerCase().replace(/\s*([,=+])\s*/g, '$1').trim();
-    if (normalized.size >= 4096) normalized.clear();
     normalized.set(s, n);
   }
   return n;
@@ -204,7 +203,7 @@ export function validityAt(cert: CertInfo, now: Date): Validity | undefined {
 
 /** Most distinct validity times remembered (certificates repeat across connections; each has two). */
 const MAX_TIMES = 4096;
-const times = new BoundedMap<string, number>(MAX_TIMES);
+const times = new FifoMap<string, number>(MAX_TIMES);
 
 /** Date.parse, remembered: the same certificates' times are judged on every connection. */
 function parseTime(s: string): number {

@@ -13,7 +13,7 @@ import * as names from './names.js';
 import * as tls13 from './tls13.js';
 import * as misc from './misc.js';
 import type { ExtensionDecoder, ExtensionTarget, HelloKind } from './types.js';
-import { BoundedMap } from '../../util/bounded-map.js';
+import { FifoMap } from '../../util/fifo-map.js';
 
 export type { ExtensionTarget, HelloKind } from './types.js';
 
@@ -86,7 +86,7 @@ export function decodeExtensions(r: ByteReader, kind: HelloKind, out: ExtensionT
 
 /** Most reader labels kept. */
 const MAX_LABELS = 4096;
-const labels = new BoundedMap<number, string>(MAX_LABELS);
+const labels = new FifoMap<number, string>(MAX_LABELS);
 
 /** "extensions[3](supported_groups)": made once per position and type, not for every hello. */
 function extensionLabel(index: number, type: number): string {
@@ -101,8 +101,8 @@ function extensionLabel(index: number, type: number): string {
 
 /** Most distinct (type, length) extension objects and extension lists kept for sharing. */
 const MAX_INTERNED = 4096;
-const extensions = new BoundedMap<number, Extension>(MAX_INTERNED);
-const extensionLists = new BoundedMap<number, Extension[]>(MAX_INTERNED);
+const extensions = new FifoMap<number, Extension>(MAX_INTERNED);
+const extensionLists = new FifoMap<number, Extension[]>(MAX_INTERNED);
 
 /**
  * One frozen object per (type, length): hellos from the same client repeat them, and a shared,

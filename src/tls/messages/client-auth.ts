@@ -5,13 +5,13 @@ import { codePoint, codePoints } from '../registry/registry.js';
 import { CLIENT_CERTIFICATE_TYPES } from '../registry/certificate-types.js';
 import { SIGNATURE_SCHEMES } from '../registry/signature-schemes.js';
 import { decodeDistinguishedName } from '../../x509/dn.js';
-import { BoundedMap } from '../../util/bounded-map.js';
+import { FifoMap } from '../../util/fifo-map.js';
 
 /** Most CA names remembered, and the longest DER remembered (a real Name is a few hundred bytes). */
 const MAX_NAMES = 1024;
 const MAX_NAME_BYTES = 1024;
 /** Decoded CA names by their DER (as latin1): a server sends the same list on every connection. */
-const knownNames = new BoundedMap<string, string>(MAX_NAMES);
+const knownNames = new FifoMap<string, string>(MAX_NAMES);
 
 function authorities(r: ByteReader): string[] {
   const list = r.vec16('certificate_authorities');

@@ -1,6 +1,6 @@
 import { listHashEnd, listHashStep } from '../../util/hash.js';
 import type { CodePoint } from '../model.js';
-import { BoundedMap } from '../../util/bounded-map.js';
+import { FifoMap } from '../../util/fifo-map.js';
 
 /**
  * A code-point registry: the IANA data plus how to name what is not in it.
@@ -64,7 +64,7 @@ export function codePoint(registry: Registry, code: number): CodePoint {
 /** Most distinct lists remembered per registry, and the longest list that is remembered. */
 const MAX_INTERNED_LISTS = 1024;
 const MAX_INTERNED_LIST_LENGTH = 128;
-const internedLists = new WeakMap<Registry, BoundedMap<number, readonly CodePoint[]>>();
+const internedLists = new WeakMap<Registry, FifoMap<number, readonly CodePoint[]>>();
 
 /**
  * The code points of a list, as one frozen array shared by every hello that sent the same list:
@@ -76,7 +76,7 @@ export function codePoints(registry: Registry, codes: readonly number[]): readon
   let lists = internedLists.get(registry);
   if (!lists) {
     // Bounded: hostile input with ever new lists must not grow it.
-    lists = new BoundedMap(MAX_INTERNED_LISTS);
+    lists = new FifoMap(MAX_INTERNED_LISTS);
     internedLists.set(registry, lists);
   }
   // Looked up by a hash of the codes and confirmed code by code: no key to build per hello.
