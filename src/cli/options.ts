@@ -1,5 +1,6 @@
 // Options more than one command has, defined once so they read and behave the same everywhere.
 import type { ColorChoice } from '../report/style.js';
+import { checkNumber, type NumberRange } from './errors.js';
 
 /**
  * `--color auto|always|never`, and `--no-color` / `--color` alone as ls, grep and git users type
@@ -11,3 +12,32 @@ export const colorOption = {
   default: 'auto' as ColorChoice,
   describe: 'colour in text output (--no-color = never)',
 };
+
+/**
+ * A numeric option whose bad value is named in the error: `--port https` → `--port must be a
+ * whole number from 0 to 65535, got "https"`, exit 2. It has no yargs `type: 'number'` on purpose:
+ * yargs would turn "https" into NaN before anyone could quote it. A missing value (`--port` last)
+ * is yargs' "Not enough arguments following: port".
+ */
+export function numberOption<D extends number | undefined = undefined>(
+  name: string,
+  o: NumberRange & { describe: string; alias?: string; default?: D },
+): { describe: string; requiresArg: true; coerce: (v: unknown) => number; alias?: string; default?: D } {
+  const { describe, alias, default: def, ...range } = o;
+  return {
+    describe,
+    requiresArg: true,
+    ...(alias !== undefined ? { alias } : {}),
+    ...(def !== undefined ? { default: def } : {}),
+    coerce: (v: unknown): number => checkNumber(v, name, range),
+  };
+}
+
+/**
+ * A required list of inputs (`<files..>`). The command string already makes it required; this
+ * keeps yargs from also printing the `[default: []]` it gives every variadic positional, which
+ * next to `[required]` reads as a contradiction.
+ */
+export function inputList(describe: string): { type: 'string'; array: true; describe: string; default: undefined } {
+  return { type: 'string', array: true, describe, default: undefined };
+}

@@ -82,7 +82,10 @@ test('usage errors exit 2 with the usage text; --help and --version exit 0', asy
 
 test('numeric options: "abc", out of range or fractional is a usage error naming the option (exit 2), not a filter that matches nothing', async () => {
   for (const [args, pattern] of [
-    [['--port', 'abc'], /--port must be a whole number from 0 to 65535, got NaN/],
+    [['--port', 'abc'], /--port must be a whole number from 0 to 65535, got "abc"/],
+    [['--port', 'https'], /--port must be a whole number from 0 to 65535, got "https"/],
+    [['-n', 'abc'], /--connection must be a whole number of at least 1, got "abc"/],
+    [['--port', '443', '--port', '80'], /--port was given 2 times \(443, 80\); give it once/],
     [['--port', '70000'], /--port must be a whole number from 0 to 65535, got 70000/],
     [['--connection', '0'], /--connection must be a whole number of at least 1, got 0/],
     [['--max-flows', '1.5'], /--max-flows must be a whole number of at least 1, got 1.5/],

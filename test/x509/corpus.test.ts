@@ -1,4 +1,4 @@
-// Oracle: tshark's X.509 dissection of the public capture corpus (/work/shared/corpus).
+// Oracle: tshark's X.509 dissection of the public capture corpus (../shared/corpus, next to the repository).
 // The certificate DERs are pulled out with tshark itself (we have no TLS decoder in this
 // test), decoded with decodeCertificate, and compared with what the *.tshark.json oracle
 // lists per connection: serial, signature OID, SPKI OID, subject and issuer.
@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { X509Certificate } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -13,7 +14,7 @@ import { promisify } from 'node:util';
 import { decodeCertificate } from '../../src/x509/certificate.js';
 import { hasTool, run, splitRfc4514 } from './helpers.js';
 
-const CORPUS = '/work/shared/corpus/captures';
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/captures', import.meta.url));
 const skip = !existsSync(CORPUS) || !hasTool('tshark', ['--version']) ? 'corpus or tshark not available' : false;
 
 interface OracleCert {

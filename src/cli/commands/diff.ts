@@ -3,7 +3,7 @@ import { runDiff, type DiffOptions } from '../../app/diff.js';
 import type { ColorChoice } from '../../report/style.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { colorOption } from '../options.js';
+import { colorOption, inputList } from '../options.js';
 
 interface DiffArgs {
   inputs: string[];
@@ -13,18 +13,18 @@ interface DiffArgs {
   color: ColorChoice | boolean;
 }
 
+/** The one message for too few inputs, none or one: yargs' count check and ours say the same. */
+export function tooFewInputs(got: number): string {
+  return `diff needs at least two inputs (FILE, FILE#N or FILE#sni=NAME), got ${got}`;
+}
+
 export function diffCommand(io: Io, setExit: (code: number) => void): CommandModule<object, DiffArgs> {
   return {
     command: 'diff <inputs..>',
     describe: 'Compare two or more handshakes side by side (working vs failing client, before vs after a fix)',
     builder: (y) =>
       (y as Argv<object>)
-        .positional('inputs', {
-          type: 'string',
-          array: true,
-          demandOption: true,
-          describe: 'FILE (its first TLS connection), FILE#N (connection N, as replay numbers it), FILE#sni=NAME; FILE is a pcap/pcapng or JSON Lines saved from --json',
-        })
+        .positional('inputs', inputList('FILE (its first TLS connection), FILE#N (connection N, as replay numbers it), FILE#sni=NAME; FILE is a pcap/pcapng or JSON Lines saved from --json'))
         .option('label', { type: 'string', describe: 'column label, once per input in order (repeat the option)' })
         .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'show equal fields too, not only the differences' })
         .option('json', { type: 'boolean', default: false, describe: 'the differences as one JSON object' })
@@ -33,7 +33,7 @@ export function diffCommand(io: Io, setExit: (code: number) => void): CommandMod
         .example('$0 diff --label works --label fails good.pcap bad.pcap#sni=api.example.com', 'a working and a failing client')
         .example('$0 diff saved.jsonl#3 saved.jsonl#4', 'two connections from a saved replay --json') as unknown as Argv<DiffArgs>,
     handler: async (argv) => {
-      if (argv.inputs.length < 2) throw new UsageError('diff needs at least two inputs');
+      if (argv.inputs.length < 2) throw new UsageError(tooFewInputs(argv.inputs.length));
       const labels = argv.label === undefined ? [] : Array.isArray(argv.label) ? argv.label : [argv.label];
       if (labels.length > argv.inputs.length) {
         throw new UsageError(`${labels.length} labels for ${argv.inputs.length} inputs`);

@@ -2,9 +2,10 @@ import type { Argv, CommandModule } from 'yargs';
 import { runProxy, type ProxyOptions } from '../../app/proxy.js';
 import { AddressError, parseHostPort } from '../../proxy/address.js';
 import type { ColorChoice } from '../../report/style.js';
-import { UsageError, checkNumber } from '../errors.js';
+import { outputPathProblem } from '../../app/output-path.js';
+import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { colorOption } from '../options.js';
+import { colorOption, numberOption } from '../options.js';
 
 interface ProxyArgs {
   listen: string;
@@ -19,7 +20,11 @@ interface ProxyArgs {
   verbose: boolean;
 }
 
-export function proxyCommand(io: Io, setExit: (code: number) => void): CommandModule<object, ProxyArgs> {
+/**
+ * `elsewhere`: runs the proxy somewhere else once the arguments are known to be good (bin/tlspeek
+ * re-executes itself with malloc tunables); help, version and usage errors never get that far.
+ */
+export function proxyCommand(io: Io, setExit: (code: number) => void, elsewhere?: () => Promise<number>): CommandModule<object, ProxyArgs> {
   return {
     command: 'proxy',
     describe: 'Relay TCP to a TLS server byte for byte and decode every handshake that passes (no keys needed)',
@@ -27,9 +32,9 @@ export function proxyCommand(io: Io, setExit: (code: number) => void): CommandMo
       (y as Argv<object>)
         .option('listen', { alias: 'l', type: 'string', default: '127.0.0.1:8443', describe: '[HOST:]PORT to listen on (IPv6 as [::1]:8443); host defaults to 127.0.0.1' })
         .option('backend', { alias: 'b', type: 'string', demandOption: true, describe: 'HOST:PORT of the real TLS server' })
-        .option('connect-timeout', { type: 'number', default: 5000, describe: 'ms to wait for the backend to accept' })
-        .option('idle-timeout', { type: 'number', default: 300, describe: 's without traffic before a connection is closed (0 = never)' })
-        .option('max-connections', { type: 'number', default: 1024, describe: 'open connections at most; more are closed at once' })
+        .option('connect-timeout', numberOption('connect-timeout', { default: 5000, describe: 'ms to wait for the backend to accept' }))
+        .option('idle-timeout', numberOption('idle-timeout', { integer: false, default: 300, describe: 's without traffic before a connection is closed (0 = never)' }))
+        .option('max-connections', numberOption('max-connections', { default: 1024, describe: 'open connections at most; more are closed at once' }))
         .option('write-pcap', { type: 'string', describe: 'also write the relayed streams to this pcap file (synthetic TCP/IP headers)' })
         .option('html', { type: 'string', describe: 'on exit, write a self-contained HTML report of every connection to this file' })
         .option('json', { type: 'boolean', default: false, describe: 'JSON Lines: one object per connection (schema/connection.schema.json)' })
@@ -43,9 +48,9 @@ export function proxyCommand(io: Io, setExit: (code: number) => void): CommandMo
         opts = {
           listen: parseHostPort(argv.listen, '--listen', '127.0.0.1'),
           backend: parseHostPort(argv.backend, '--backend'),
-          connectTimeoutMs: checkNumber(argv['connect-timeout'], 'connect-timeout'),
-          idleTimeoutMs: checkNumber(argv['idle-timeout'], 'idle-timeout', { integer: false }) * 1000,
-          maxConnections: checkNumber(argv['max-connections'], 'max-connections'),
+          connectTimeoutMs: argv['connect-timeout'],
+          idleTimeoutMs: argv['idle-timeout'] * 1000,
+          maxConnections: argv['max-connections'],
           json: argv.json,
           color: argv.color,
           verbose: argv.verbose,
@@ -57,7 +62,12 @@ export function proxyCommand(io: Io, setExit: (code: number) => void): CommandMo
       if (opts.backend.port === 0) throw new UsageError('--backend: port 0 is not a server port');
       if (argv['write-pcap'] !== undefined) opts.writePcap = argv['write-pcap'];
       if (argv.html !== undefined) opts.html = argv.html;
-      setExit(await runProxy(opts, io));
+      // Checked before listening: a mistyped folder is one line now, not a lost report at Ctrl-C.
+      for (const [option, path] of [['--write-pcap', opts.writePcap], ['--html', opts.html]] as const) {
+        const problem = path === undefined ? undefined : outputPathProblem(path);
+        if (problem) throw new Error(`${option}: ${problem}`);
+      }
+      setExit(elsewhere ? await elsewhere() : await runProxy(opts, io));
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runReportCommand, type ReportCommandOptions } from '../../app/report.js';
-import { checkNumber } from '../errors.js';
 import type { Io } from '../io.js';
+import { inputList, numberOption } from '../options.js';
 
 interface ReportArgs {
   files: string[];
@@ -17,16 +17,16 @@ export function reportCommand(io: Io, setExit: (code: number) => void): CommandM
     describe: 'Write a self-contained HTML report (connection list, sequence diagrams, certificates, findings)',
     builder: (y) =>
       (y as Argv<object>)
-        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'pcap or pcapng files' })
-        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the HTML file to write' })
+        .positional('files', inputList('pcap or pcapng files'))
+        .option('output', { alias: 'o', type: 'string', demandOption: true, requiresArg: true, describe: 'the HTML file to write (not written when no input can be read)' })
         .option('host', { type: 'string', describe: 'only connections with this address (either end) or SNI' })
-        .option('port', { type: 'number', describe: 'only connections with this port (either end)' })
+        .option('port', numberOption('port', { max: 65535, describe: 'only connections with this port (either end)' }))
         .option('title', { type: 'string', describe: 'report title' })
         .example('$0 report failing.pcap -o report.html', 'open report.html in any browser; it needs no network') as unknown as Argv<ReportArgs>,
     handler: async (argv) => {
       const opts: ReportCommandOptions = { files: argv.files, output: argv.output, filter: {} };
       if (argv.host !== undefined) opts.filter.host = argv.host;
-      if (argv.port !== undefined) opts.filter.port = checkNumber(argv.port, 'port', { max: 65535 });
+      if (argv.port !== undefined) opts.filter.port = argv.port;
       if (argv.title !== undefined) opts.title = argv.title;
       setExit(await runReportCommand(opts, io));
     },
