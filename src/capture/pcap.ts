@@ -1,5 +1,5 @@
 // Classic libpcap files through pcap-parser, wrapped for the gaps listed in
-// /work/shared/LIBRARIES.md §2: it rejects the nanosecond magic, is silent about truncated
+// ../shared/LIBRARIES.md §2: it rejects the nanosecond magic, is silent about truncated
 // files, never bounds capturedLength and leaves the file stream open after an error.
 //
 // We read the file ourselves (chunks.ts: two read buffers used in turn) and hand pcap-parser the

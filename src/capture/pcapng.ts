@@ -1,5 +1,5 @@
 // Streaming pcapng reader (draft-ietf-opsawg-pcapng). Our own, because the only npm candidate
-// crashes on files written by editcap/tshark (see /work/shared/LIBRARIES.md §2).
+// crashes on files written by editcap/tshark (see ../shared/LIBRARIES.md §2, next to the repository).
 // Blocks are parsed in place from the read buffers (chunks.ts); only a block straddling two reads
 // is copied.
 import { notRead } from './pcap.js';

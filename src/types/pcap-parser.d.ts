@@ -1,6 +1,6 @@
 // Types for pcap-parser 0.2.1 (CJS, ships none). Covers what lib/pcap-parser.js emits;
 // `buffer`, `errored` and `stream` are internals that src/capture/pcap.ts relies on to detect
-// truncation and to stop the parser (see /work/shared/LIBRARIES.md §2).
+// truncation and to stop the parser (see ../shared/LIBRARIES.md §2, next to the repository).
 declare module 'pcap-parser' {
   import type { EventEmitter } from 'node:events';
   import type { Readable } from 'node:stream';
