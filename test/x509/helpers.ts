@@ -63,3 +63,11 @@ export function splitRfc4514(dn: string): { type: string; value: string; sep: ''
   }
   return out;
 }
+
+/** One DER TLV (X.690 §8.1: definite length, short or long form) around the given parts. */
+export function tlv(tag: number, ...parts: (Uint8Array | string)[]): Buffer {
+  const body = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'hex') : p)));
+  const n = body.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...len]), body]);
+}
