@@ -11,8 +11,9 @@
 // The sharing rule, for every memo of ours: what a memo hands out is shared by every caller that
 // asks for the same key, so it must be immutable. Primitives (strings, numbers) are; objects and
 // arrays are frozen (deep-frozen when they nest) before they are stored, and stay frozen, so
-// one connection cannot change what another sees. A value that cannot be frozen (a Buffer) does
-// not leave its owner: the JSON encoder's cached Buffers are only copied out of. A memo filed
+// one connection cannot change what another sees. A value that is not frozen does not leave the
+// module that owns the memo: the JSON encoder's cached Buffers (which cannot be frozen) are only
+// copied out of, and the fingerprint memos' records only have their strings read. A memo filed
 // under a hash, not the value itself, confirms each hit against the value (a collision is a miss,
 // never a wrong answer).
 //
