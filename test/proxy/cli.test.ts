@@ -1,11 +1,13 @@
 // `tlspeek proxy` as a process: SIGTERM/SIGINT print the summary table on stderr and exit 0,
-// text and --json output, --verbose lines, IPv6 listen, usage errors. (The non-loopback warning
+// text and --json output, --verbose lines, IPv6 listen (skipped, saying so, without ::1), plain
+// HTTP as a not-tls warning, usage errors, bin/tlspeek's proxy child only for good arguments. (The non-loopback warning
 // is not exercised here: tests never bind anything but loopback; isLoopback has unit tests.)
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { startEchoServer, freePort, type TcpServer } from '../helpers/servers.js';
@@ -15,6 +17,25 @@ import { Writable } from 'node:stream';
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).href;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const children = new Set<ChildProcess>();
+
+/**
+ * An installed tlspeek as `npm ci` makes it (bin/tlspeek next to dist/bundle/tlspeek.js and
+ * package.json), bundled from the current source, so the executable under test is never a stale
+ * dist/. Made once, on first use.
+ */
+let installed: string | undefined;
+function installedBin(): string {
+  if (installed) return installed;
+  const dir = mkdtempSync(join(tmpdir(), 'tlspeek-bin-'));
+  mkdirSync(join(dir, 'bin'));
+  copyFileSync(join(ROOT, 'bin/tlspeek'), join(dir, 'bin/tlspeek'));
+  copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  execFileSync(process.execPath, ['scripts/bundle.mjs', 'src/cli/main.ts', join(dir, 'dist/bundle/tlspeek.js')], { cwd: ROOT });
+  return (installed = join(dir, 'bin/tlspeek'));
+}
+after(() => {
+  if (installed) rmSync(join(installed, '../..'), { recursive: true, force: true });
+});
 after(() => {
   for (const c of children) c.kill('SIGKILL');
 });
@@ -33,7 +54,7 @@ function cli(args: string[], o: { bin?: boolean } = {}): Cli {
   // whole process group and may die of it, which made the exit status flaky under load.
   // `bin`: the installed executable (bin/tlspeek → dist/), which runs the proxy as its child.
   const child = o.bin
-    ? spawn(join(ROOT, 'bin/tlspeek'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    ? spawn(installedBin(), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
     : spawn(
         process.execPath,
         ['--import', 'tsx', '-e', `import(${JSON.stringify(MAIN)}).then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`, ...args],
@@ -120,9 +141,12 @@ describe('tlspeek proxy (command line)', () => {
     });
   }
 
-  it('--json on [::1]: JSON Lines on stdout, no table', { timeout: 30_000 }, async () => {
+  it('--json on [::1]: JSON Lines on stdout, no table', { timeout: 30_000 }, async (t) => {
     const echo6 = await startEchoServer({ host: '::1' }).catch(() => undefined);
-    if (!echo6) return;
+    if (!echo6) {
+      t.skip('no IPv6 loopback (::1) on this machine');
+      return;
+    }
     try {
       const port = await freePort('::1');
       const p = cli(['proxy', '--listen', `[::1]:${port}`, '--backend', `[::1]:${echo6.port}`, '--json']);
@@ -139,8 +163,74 @@ describe('tlspeek proxy (command line)', () => {
       assert.equal(c.server, `[::1]:${echo6.port}`);
       assert.equal(c.notTls, 'HTTP request (plain HTTP sent to a TLS port?)');
       assert.doesNotMatch(p.stderr(), /proxy summary/);
+      // The backend of a TLS proxy is a TLS server: plain HTTP from the client is a warning.
+      const f = (c as unknown as { findings: { id: string; severity: string; detail: string }[] }).findings;
+      assert.deepEqual(f.map((x) => `${x.id}:${x.severity}`), ['not-tls:warning']);
+      assert.match(f[0]!.detail, /The client speaks plain HTTP to a TLS port/);
     } finally {
       await echo6.stop();
+    }
+  });
+
+  it('plain HTTP through the proxy: a not-tls warning in the connection block and in the summary, on any backend port', { timeout: 30_000 }, async () => {
+    echo ??= await startEchoServer();
+    const p = cli(['proxy', '--listen', '0', '--backend', `127.0.0.1:${echo.port}`]);
+    const port = await p.listening;
+    const request = 'GET / HTTP/1.1\r\nHost: example\r\n\r\n';
+    assert.equal(await roundTrip(port, '127.0.0.1', request), request);
+    await new Promise((r) => setTimeout(r, 100));
+    p.child.kill('SIGTERM');
+    assert.equal(await p.exit, 0);
+    assert.match(p.stdout(), /#1 .*not TLS: HTTP request/);
+    assert.match(p.stdout(), /\n {4}WARNING not-tls: Not TLS\n[^]*The client speaks plain HTTP to a TLS port[^]*\n {8}client: use https:\/\/, not http:\/\//);
+    assert.match(p.stderr(), /│ findings: warning\s+│\s+1 │/);
+  });
+
+  it('bin/tlspeek: proxy --help, --version and usage errors are answered without a second process', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlspeek-count-'));
+    // Every node process started appends its pid: the parent, and the proxy child if one starts.
+    const preload = join(dir, 'count.mjs');
+    writeFileSync(preload, "import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.TLSPEEK_TEST_PIDS, `${process.pid}\\n`);\n");
+    const run = (args: string[]) => {
+      const pids = join(dir, `pids-${args.join('_').replace(/[^a-z0-9]/gi, '')}`);
+      const r = spawnSync(installedBin(), args, {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, NO_COLOR: '1', TLSPEEK_TEST_PIDS: pids, NODE_OPTIONS: `--import=${preload}`, MALLOC_TRIM_THRESHOLD_: undefined },
+      });
+      return { code: r.status, out: r.stdout, err: r.stderr, processes: existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').length : 0 };
+    };
+    try {
+      let r = run(['proxy', '--help']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^tlspeek proxy\n/);
+      assert.equal(r.processes, 1, 'proxy --help: one process');
+      r = run(['proxy', '--version']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^\d+\.\d+\.\d+\n$/);
+      assert.equal(r.processes, 1, 'proxy --version: one process');
+      r = run(['proxy', '--backend', '127.0.0.1:1', '--idle-timeout', 'soon']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /tlspeek: --idle-timeout must be a number of at least 0, got "soon"\n$/);
+      assert.equal(r.processes, 1, 'usage error: one process');
+      r = run(['proxy']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /Missing required argument: backend/);
+      assert.equal(r.processes, 1, 'missing --backend: one process');
+      // The control: arguments that are good start the proxy child (here it cannot listen: exit 1).
+      const busy = net.createServer();
+      await new Promise<void>((res) => busy.listen(0, '127.0.0.1', () => res()));
+      try {
+        r = run(['proxy', '--listen', String((busy.address() as net.AddressInfo).port), '--backend', '127.0.0.1:1']);
+        assert.equal(r.code, 1, r.err);
+        assert.match(r.err, /cannot listen/);
+        assert.equal(r.processes, 2, 'good arguments: the proxy runs as a second process');
+      } finally {
+        busy.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
