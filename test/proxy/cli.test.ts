@@ -1,7 +1,8 @@
 // `tlspeek proxy` as a process: SIGTERM/SIGINT print the summary table on stderr and exit 0,
 // text and --json output, --verbose lines, IPv6 listen (skipped, saying so, without ::1), plain
-// HTTP as a not-tls warning, usage errors, bin/tlspeek's proxy child only for good arguments. (The non-loopback warning
-// is not exercised here: tests never bind anything but loopback; isLoopback has unit tests.)
+// HTTP as a not-tls warning, usage errors, bin/tlspeek's proxy child only for good arguments.
+// (The non-loopback warning is not exercised here: tests never bind anything but loopback;
+// isLoopback has unit tests.)
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
