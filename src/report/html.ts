@@ -88,12 +88,27 @@ function certTable(title: string, certs: CertInfo[]): string {
   return `<h4>${title} (${certs.length})</h4><table class="certs"><thead><tr><th>#</th><th>subject / issuer</th><th>key</th><th>validity</th><th>usage</th><th>sha256</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function findingsBlock(findings: Finding[] | undefined): string {
+/**
+ * Element ids of a connection's findings: a rule id appears once per connection, so it is prefixed
+ * with the connection's key (`conn-3-certreq-pss-only`), and a rule raised twice gets -2, -3….
+ * Rule ids are kebab-case, so no finding id can equal a connection key (`conn-12`).
+ */
+export function findingIds(key: string, findings: readonly Finding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const n = (seen.get(f.id) ?? 0) + 1;
+    seen.set(f.id, n);
+    return `${key}-${f.id}${n > 1 ? `-${n}` : ''}`;
+  });
+}
+
+function findingsBlock(findings: Finding[] | undefined, key: string): string {
   if (!findings?.length) return '<p class="dim">no findings</p>';
+  const ids = findingIds(key, findings);
   return findings
     .map(
-      (f) =>
-        `<div class="finding ${f.severity}" data-id="${esc(f.id)}" data-severity="${f.severity}"><div class="ftitle"><span class="sev">${f.severity.toUpperCase()}</span> <code>${esc(f.id)}</code> ${esc(f.title)}</div>` +
+      (f, i) =>
+        `<div class="finding ${f.severity}" id="${esc(ids[i]!)}" data-id="${esc(f.id)}" data-severity="${f.severity}"><div class="ftitle"><span class="sev">${f.severity.toUpperCase()}</span> <code>${esc(f.id)}</code> ${esc(f.title)}</div>` +
         `<pre class="detail">${esc(f.detail)}</pre>${f.fix ? `<div class="fix"><b>fix</b><pre>${esc(f.fix)}</pre></div>` : ''}` +
         `${f.refs?.length ? `<div class="refs dim">${f.refs.map(esc).join(' · ')}</div>` : ''}</div>`,
     )
@@ -151,7 +166,7 @@ function connectionSection(c: Connection, key: string): string {
     `<section class="conn" id="${key}" data-key="${key}" data-sni="${esc(c.clientHello?.serverName ?? '')}" data-endpoints="${esc(`${c.client} ${c.server}`)}" data-severity="${sev}">` +
     `<h2>#${c.id} ${esc(c.client)} → ${esc(c.server)} <span class="${o.cls}">${esc(o.text)}</span></h2>` +
     `<div class="dim">${esc(c.file ?? '')} ${esc(c.startTime ?? '')}${c.version ? ` · ${esc(c.version.name)}` : ''}${c.clientHello?.serverName ? ` · SNI ${esc(c.clientHello.serverName)}` : ''}</div>` +
-    (c.tls ? `<h3>Findings</h3>${findingsBlock(c.findings)}<h3>Handshake</h3>${sequenceDiagram(c)}<h3>Messages</h3>${messagesTable(c)}<h3>Decoded</h3>${details(c)}` : `<h3>Findings</h3>${findingsBlock(c.findings)}`) +
+    (c.tls ? `<h3>Findings</h3>${findingsBlock(c.findings, key)}<h3>Handshake</h3>${sequenceDiagram(c)}<h3>Messages</h3>${messagesTable(c)}<h3>Decoded</h3>${details(c)}` : `<h3>Findings</h3>${findingsBlock(c.findings, key)}`) +
     (c.certificates ? certTable('Server certificates', c.certificates) : '') +
     (c.clientCertificates ? certTable('Client certificates', c.clientCertificates) : '') +
     errors +
@@ -211,12 +226,16 @@ export function renderHtml(conns: Connection[], opts: HtmlOptions = {}): string 
     .map(({ c, key }) => {
       const o = outcome(c);
       const sev = worst(c.findings);
-      const ids = [...new Set((c.findings ?? []).map((f) => f.id))];
+      // Each rule id once, linked to its first finding in the connection's section.
+      const anchors = findingIds(key, c.findings ?? []);
+      const first = new Map<string, string>();
+      (c.findings ?? []).forEach((f, i) => first.has(f.id) || first.set(f.id, anchors[i]!));
+      const ids = [...first];
       return (
         `<tr data-key="${key}" data-sni="${esc(c.clientHello?.serverName ?? '')}" data-endpoints="${esc(`${c.client} ${c.server}`)}" data-severity="${sev}">` +
         `<td><a href="#${key}">#${c.id}</a></td><td>${esc(c.file ? c.file.slice(c.file.lastIndexOf('/') + 1) : '')}</td><td>${esc(c.client)}</td><td>${esc(c.server)}</td>` +
         `<td>${esc(c.clientHello?.serverName ?? '')}</td><td>${esc(c.version?.name ?? '')}</td><td class="${o.cls}">${esc(o.text)}</td>` +
-        `<td class="${sev === 'error' ? 'bad' : sev === 'warning' ? 'warn' : 'dim'}">${esc(ids.join(', '))}</td></tr>`
+        `<td class="${sev === 'error' ? 'bad' : sev === 'warning' ? 'warn' : 'dim'}">${ids.map(([id, anchor]) => `<a href="#${esc(anchor)}">${esc(id)}</a>`).join(', ')}</td></tr>`
       );
     })
     .join('');

@@ -3,7 +3,7 @@
 // filters must work (set through the URL fragment), and a screenshot is saved for a person to see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -58,6 +58,27 @@ test('self-contained: no external URL is loaded (CSP default-src none, no src/hr
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
   assert.doesNotMatch(html, /\b(src|href)="(https?:)?\/\//);
   assert.doesNotMatch(html, /<link\b/);
+});
+
+test('every element id is unique in a report of many connections, and every #link has its target', async () => {
+  const files = readdirSync(REPO).filter((f) => /\.(pcap|pcapng)$/.test(f)).sort();
+  const conns = await load(files);
+  // Meaningful only if some rule fires on several connections (its id would repeat unprefixed).
+  const perRule = new Map<string, number>();
+  for (const c of conns) for (const id of new Set((c.findings ?? []).map((f) => f.id))) perRule.set(id, (perRule.get(id) ?? 0) + 1);
+  assert.ok([...perRule.values()].some((n) => n >= 2), 'a rule raised on two connections or more');
+  const html = renderHtml(conns);
+  const ids = [...html.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1]!);
+  const seen = new Set<string>();
+  const dup = ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+  assert.deepEqual(dup, [], 'duplicate ids');
+  // Each finding has an id of its own, prefixed with its connection; data-id keeps the rule id.
+  const findings = conns.reduce((n, c) => n + (c.findings?.length ?? 0), 0);
+  const tagged = [...html.matchAll(/<div class="finding [a-z]+" id="(conn-\d+)-([a-z0-9-]+)" data-id="([a-z0-9-]+)"/g)];
+  assert.equal(tagged.length, findings);
+  for (const [, , suffix, ruleId] of tagged) assert.ok(suffix === ruleId || suffix!.startsWith(`${ruleId}-`), `${suffix} for ${ruleId}`);
+  // The connection list links each finding id to it.
+  for (const [, target] of html.matchAll(/href="#([^"]+)"/g)) assert.ok(seen.has(target!), `#${target} has no element`);
 });
 
 test('tlspeek report writes the file', async () => {
