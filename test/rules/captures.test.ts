@@ -342,3 +342,19 @@ describe('HelloRetryRequest flows seen from the rules', () => {
     assert.ok(r!.c.additionalServerHellos?.some((h) => !h.helloRetryRequest));
   });
 });
+
+describe('not-tls on a public capture (../shared/corpus)', () => {
+  const latest = new URL('../../../shared/corpus/captures/latest.pcapng', import.meta.url).pathname;
+  // tshark -Y 'tcp.port == 80 && http': GET /roots/dstrootcax3.p7c, answered 304 Not Modified.
+  it('latest.pcapng: a plain HTTP request to port 80, answered by the server, is no finding', { skip: existsSync(latest) ? false : `${latest} is not there (the shared corpus sits next to the repository)` }, async () => {
+    const conns: Connection[] = [];
+    const r = await replayFile(latest, {}, { connection: (c) => conns.push(c), warning: () => {} });
+    assert.ok(r.ok, r.error);
+    const plain = conns.filter((c) => !c.tls && c.server.endsWith(':80'));
+    assert.equal(plain.length, 1, 'one plain HTTP connection to port 80 (tshark: tcp.port == 80 && http)');
+    const [c] = plain;
+    assert.match(c!.notTls ?? '', /^HTTP request/);
+    assert.ok(c!.stats.server.bytes > 0, 'the server answered');
+    assert.deepEqual(applyRules(c!, new Date(c!.startTime!)).filter((f) => f.id === 'not-tls'), []);
+  });
+});
