@@ -9,6 +9,7 @@ import type { ColorChoice } from '../report/style.js';
 import { Batch, drained, styleFor, type Io } from '../cli/io.js';
 import { enrich } from './enrich.js';
 import { TraceCollector } from './trace.js';
+import { HeldLines } from './held-lines.js';
 import { renderTrace } from '../report/trace.js';
 
 export interface ReplayCommandOptions {
@@ -114,7 +115,11 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
   let worst: Finding['severity'] | undefined;
   const tracing = (opts.trace ?? false) && !opts.json;
   const out = new Batch(io.out);
-  const emit = (c: Connection, observer?: unknown): void => {
+  const render = (c: Connection, observer?: unknown): string =>
+    (tracing && observer instanceof TraceCollector ? `${renderTrace(c, observer, { style, hex: opts.hex ?? false })}\n` : '') +
+    `${renderConnection(c, { style, verbose: opts.verbose })}\n\n`;
+  /** With `held`, the text is made now and kept there, to be written when the connection's turn comes (hold below). */
+  const emit = (c: Connection, observer?: unknown, held?: { output: string }): void => {
     enrich(c, { ja4Raw: opts.ja4Raw ?? false });
     for (const f of distinctFindings(c.findings!)) {
       const seen = findings.get(f.id) ?? { severity: f.severity, connections: 0 };
@@ -128,19 +133,40 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
     else if (c.complete) totals.complete++;
     else if (c.alerts.some((a) => a.level?.code === 2)) totals.failed++;
     if (c.tls) totals.tls++;
-    if (opts.json) {
+    if (held) {
+      if (!opts.json) held.output = render(c, observer);
+    } else if (opts.json) {
       out.json(c);
     } else {
       progress.finish();
-      if (tracing && observer instanceof TraceCollector) out.write(`${renderTrace(c, observer, { style, hex: opts.hex ?? false })}\n`);
-      out.write(`${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
+      out.write(render(c, observer));
     }
     if (live) out.flush();
+  };
+  const heldLines = opts.json ? new HeldLines() : undefined;
+  const writeBytes = (b: Buffer): void => out.bytes(b);
+  /**
+   * A connection that waits for an earlier one: enriched, counted and its output made now, and
+   * written in its turn. What waits is its text or its JSON bytes (HeldLines says why), not the
+   * decoded connection.
+   */
+  const hold = (c: Connection, observer?: unknown): (() => void) => {
+    const held = { output: '' };
+    emit(c, observer, held);
+    if (heldLines) {
+      const line = heldLines.hold(c);
+      return () => heldLines.release(line, writeBytes);
+    }
+    return () => {
+      progress.finish();
+      out.write(held.output);
+    };
   };
   const stop = stopOnSignal();
   for (const file of opts.files) {
     const result = await replayFile(file, opts.filter, {
       connection: emit,
+      hold,
       opened: (_f, info) => {
         live = info.stream;
         if (live) stop.arm();

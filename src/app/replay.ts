@@ -27,6 +27,15 @@ export interface ReplayCallbacks {
    * a pipe as each is decided or over.
    */
   connection(c: Connection, observer?: SessionObserver): void;
+  /**
+   * Optional: a connection of a file that has to wait for an earlier one still open. Return what
+   * prints it when its turn comes, and do the costly work now (render its output): what waits is
+   * then a string, not the decoded connection and all it points to, which would outlive a few
+   * young-generation collections and cost old-generation GC (on the bench capture most
+   * connections end a little out of order and wait). Without it the connection itself waits and
+   * goes to connection() in its turn.
+   */
+  hold?(c: Connection, observer?: SessionObserver): () => void;
   /** Taps for one connection's session (`--trace`), given the endpoints of side 0 and side 1. */
   observer?(endpoints: [string, string]): SessionObserver;
   /** A recoverable problem with the file (truncated tail, fragments, …); the message names the file. */
@@ -93,7 +102,8 @@ export interface ReplayOptions {
  */
 export const LIVE_REPORT_DELAY_MS = 500;
 
-type Held = { c: Connection; observer: SessionObserver | undefined };
+/** A finished connection as it waits for its turn: what prints it. */
+type Held = () => void;
 
 /**
  * Puts a file's reports back in number order. A finished connection is held while one with a
@@ -117,31 +127,30 @@ class NumberOrder {
 
   constructor(
     private readonly maxFlows: number,
-    private readonly print: (h: Held) => void,
     private readonly outOfOrder: (id: number, waiting: number) => void,
   ) {}
+
+  /** Whether connection `id`, ending now, can print at once: every number before it is done. */
+  inTurn(id: number): boolean {
+    return id === this.next && id === this.low;
+  }
 
   opened(id: number): void {
     this.blocking.add(id);
     if (id > this.top) this.top = id;
   }
 
-  /** Connection `id` has ended; `h` is its report, or undefined when it shows nothing. */
+  /**
+   * Connection `id` has ended; `h` prints it, undefined when it shows nothing or was printed
+   * already (inTurn() said so).
+   */
   ended(id: number, h: Held | undefined): void {
     if (this.overdue.delete(id)) {
-      if (h) this.print(h);
+      h?.();
       return;
     }
     this.blocking.delete(id);
-    if (h) {
-      if (id === this.next && id === this.low) {
-        // The common case, in order already: no map entry.
-        this.print(h);
-        this.next++;
-      } else {
-        this.held.set(id, h);
-      }
-    }
+    if (h) this.held.set(id, h);
     this.drain();
     while (this.held.size > 0 && this.held.size + this.blocking.size + this.overdue.size > this.maxFlows) {
       const id = this.low;
@@ -158,7 +167,7 @@ class NumberOrder {
       const h = this.held.get(this.next);
       if (h !== undefined) {
         this.held.delete(this.next);
-        this.print(h);
+        h();
       }
       this.next++;
     }
@@ -175,15 +184,11 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
   let orderWarned = false;
   /** Set once the input turns out to be a pipe. */
   let live = false;
-  const print = (h: Held): void => {
-    result.emitted++;
-    cb.connection(h.c, h.observer);
-  };
   // With -n N only one number can be reported, so nothing waits for the connections before it;
   // from a pipe nothing waits either (onOpen below drops it).
   let order =
     filter.connection === undefined
-      ? new NumberOrder(maxFlows, print, (id, waiting) => {
+      ? new NumberOrder(maxFlows, (id, waiting) => {
           // Past the flow cap the eviction warning has said it already: connections come out early.
           if (orderWarned || evictionWarned) return;
           orderWarned = true;
@@ -257,8 +262,14 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
           order?.ended(id, undefined);
           return;
         }
-        if (order) order.ended(id, { c, observer });
-        else print({ c, observer });
+        result.emitted++;
+        if (!order || order.inTurn(id)) {
+          // In number order already (the common case), or from a pipe: out at once.
+          cb.connection(c, observer);
+          order?.ended(id, undefined);
+        } else {
+          order.ended(id, cb.hold ? cb.hold(c, observer) : () => cb.connection(c, observer));
+        }
       };
       return {
         data(side: Side, chunk, meta) {

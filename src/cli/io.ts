@@ -56,6 +56,11 @@ export class Batch {
     this.enc.line(value);
   }
 
+  /** Bytes as they are: JSON lines encoded earlier by another JsonLineEncoder. */
+  bytes(b: Buffer): void {
+    this.enc.raw(b);
+  }
+
   flush(): void {
     this.enc.flush();
   }

@@ -85,6 +85,11 @@ export class JsonLineEncoder {
     this.utf8(s);
   }
 
+  /** Bytes as they are, between lines: whole lines another encoder made (replay holds some back for number order). */
+  raw(b: Buffer): void {
+    this.bytes(b);
+  }
+
   flush(): void {
     if (this.pos === 0) return;
     let chunk: Buffer;

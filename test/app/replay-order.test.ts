@@ -17,6 +17,7 @@ import { once } from 'node:events';
 import { runCli } from '../helpers/cli.js';
 import { hasCommand } from '../helpers/servers.js';
 import { replayFile } from '../../src/app/replay.js';
+import { HeldLines, type HeldLine } from '../../src/app/held-lines.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const TLS12 = fileURLToPath(new URL('../../captures/tls12.pcap', import.meta.url));
@@ -198,4 +199,27 @@ test('from a pipe (a FIFO here) connections print as they end, not in number ord
   const fromFile: Connection[] = [];
   await replayFile(MIXED, {}, { connection: (c) => fromFile.push(c), warning: (m) => assert.fail(m) });
   assert.deepEqual(got.map((c) => ({ ...c, file: MIXED })).sort((a, b) => a.id - b.id), fromFile);
+});
+
+test('HeldLines: the bytes of JSON.stringify per line, through slab reuse, lines across slab ends and a line longer than a slab', () => {
+  const store = new HeldLines();
+  // Deterministic sizes from ~10 bytes to ~40 KB, and one of 1.5 MB.
+  let seed = 7;
+  const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  const values = Array.from({ length: 400 }, (_, i) => ({ id: i, text: 'é'.repeat(rand(i % 50 === 0 ? 20_000 : 3000)), list: Array.from({ length: rand(20) }, (_, k) => k) }));
+  values.push({ id: 400, text: 'x'.repeat(1_500_000), list: [] });
+  const out: string[] = [];
+  // Held in waves and written out of hold order, as connections waiting for different earlier ones are.
+  const pending: { i: number; line: HeldLine }[] = [];
+  for (let i = 0; i < values.length; i++) {
+    pending.push({ i, line: store.hold(values[i]) });
+    while (pending.length > 0 && rand(3) === 0) {
+      const k = rand(pending.length);
+      const [p] = pending.splice(k, 1);
+      store.release(p!.line, (b) => out[p!.i] = b.toString('utf8'));
+    }
+  }
+  for (const p of pending) store.release(p.line, (b) => out[p.i] = b.toString('utf8'));
+  assert.equal(out.length, values.length);
+  values.forEach((v, i) => assert.equal(out[i], `${JSON.stringify(v)}\n`, `line ${i}`));
 });
