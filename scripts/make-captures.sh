@@ -59,6 +59,7 @@ ALL=(
   ipv6 chain-intermediate
   mtls-expired-client mtls-not-yet-valid-client mtls-sha1-1024-client mtls-no-clientauth-eku
   mtls-other-ca-client mtls-no-client-cert mtls-ec-client mtls-ca-names tls13-mtls
+  tls13-mtls-no-client-cert tls13-mtls-other-ca-client tls13-mtls-pkcs1-client tls13-client-distrusts-server
   plain-http-to-tls-port sni-mismatch
   tls12-reordered
 )
@@ -296,7 +297,7 @@ cap_apache-mtls-pss-default() {
 cap_apache-mtls-pss-fixed() {
   local n=apache-mtls-pss-fixed
   PORT=$(free_port)
-  # The fix as tlspeek prints it (src/rules/client-auth/pss-fix.ts; test/captures/manifest.test.ts checks they agree).
+  # The fix as tlspeek prints it (src/rules/client-auth/pss-fix.ts; test/rules/captures.test.ts checks they agree).
   start_apache $n "$PORT" "  SSLOpenSSLConfCmd ClientSignatureAlgorithms ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512:ed25519:ed448:rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512:rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512"
   start_tcpdump "$CAP/$n.pcap" "$PORT"; local tpid=$TCPDUMP_PID
   run_sclient $n -connect "127.0.0.1:$PORT" $SNI $CLIENT_CA -tls1_2 $C_RSA -client_sigalgs RSA+SHA256:RSA+SHA384
@@ -437,6 +438,26 @@ cap_mtls-ca-names() {
 cap_tls13-mtls() {
   sserver_capture tls13-mtls "$S_RSA $MTLS -tls1_3" "$SNI $CLIENT_CA -tls1_3 $C_RSA"
   expect_none tls13-mtls "$CAP/tls13-mtls.pcap" 'tls.handshake.type==13'
+}
+
+# TLS 1.3 handshakes that fail where only keys would show why: the server's (or client's) alert is
+# encrypted. tlspeek infers the failure from record sizes (src/tls/session/outcome.ts).
+cap_tls13-mtls-no-client-cert() {
+  sserver_capture tls13-mtls-no-client-cert "$S_RSA $MTLS -tls1_3" "$SNI $CLIENT_CA -tls1_3"
+  expect_some tls13-mtls-no-client-cert "$CAP/tls13-mtls-no-client-cert.pcap" 'tls.handshake.type==2'
+}
+cap_tls13-mtls-other-ca-client() {
+  sserver_capture tls13-mtls-other-ca-client "$S_RSA $MTLS -tls1_3" "$SNI $CLIENT_CA -tls1_3 -cert $PKI/client-other-ca.crt -key $PKI/client-other-ca.key"
+  expect_some tls13-mtls-other-ca-client "$CAP/tls13-mtls-other-ca-client.pcap" 'tls.handshake.type==2'
+}
+cap_tls13-mtls-pkcs1-client() {
+  # a client that can sign only PKCS#1 v1.5 (a smartcard stand-in): TLS 1.3 allows none of that for its CertificateVerify
+  sserver_capture tls13-mtls-pkcs1-client "$S_RSA $MTLS -tls1_3" "$SNI $CLIENT_CA -tls1_3 $C_RSA -client_sigalgs RSA+SHA256:RSA+SHA384"
+  expect_some tls13-mtls-pkcs1-client "$CAP/tls13-mtls-pkcs1-client.pcap" 'tls.handshake.type==2'
+}
+cap_tls13-client-distrusts-server() {
+  sserver_capture tls13-client-distrusts-server "$S_RSA -tls1_3" "$SNI -CAfile $PKI/other-ca.crt -verify_return_error -tls1_3"
+  expect_some tls13-client-distrusts-server "$CAP/tls13-client-distrusts-server.pcap" 'tls.handshake.type==2'
 }
 
 cap_plain-http-to-tls-port() {

@@ -4,6 +4,7 @@ import type { Connection, Finding } from '../tls/model.js';
 import { severityRank } from '../rules/index.js';
 import { renderConnection } from '../report/text.js';
 import { renderTable } from '../report/table.js';
+import { countOutcome, outcomeLine, type OutcomeCounts } from '../report/outcomes.js';
 import { makeProgress } from '../report/progress.js';
 import type { ColorChoice } from '../report/style.js';
 import { Batch, drained, styleFor, type Io } from '../cli/io.js';
@@ -107,7 +108,8 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
   const style = styleFor(io, opts.color);
   const progress = makeProgress(io.err as NodeJS.WriteStream, opts.progress && !opts.json);
   let failed = 0;
-  const totals = { connections: 0, tls: 0, complete: 0, failed: 0, notTls: 0 };
+  const totals = { connections: 0, tls: 0, notTls: 0 };
+  const outcomes: OutcomeCounts = new Map();
   const hidden = { empty: 0, filtered: 0 };
   /** Reading a pipe: each connection is written out as it comes, not with the next chunk. */
   let live = false;
@@ -130,8 +132,7 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
     }
     totals.connections++;
     if (!c.tls) totals.notTls++;
-    else if (c.complete) totals.complete++;
-    else if (c.alerts.some((a) => a.level?.code === 2)) totals.failed++;
+    else countOutcome(outcomes, c);
     if (c.tls) totals.tls++;
     if (held) {
       if (!opts.json) held.output = render(c, observer);
@@ -200,7 +201,7 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
     const note = hiddenNote(hidden.empty, hidden.filtered);
     const closingLine = (text: string): void => void io.out.write(note ? text.replace(/\n$/, `${style.dim(note)}\n`) : text);
     closingLine(
-      style.dim(`${t.connections} connection${t.connections === 1 ? '' : 's'}: ${t.tls} TLS (${t.complete} complete, ${t.failed} failed), ${t.notTls} not TLS`) + '\n',
+      style.dim(`${t.connections} connection${t.connections === 1 ? '' : 's'}: ${t.tls} TLS (${outcomeLine(outcomes)}), ${t.notTls} not TLS`) + '\n',
     );
     if (findings.size > 0) {
       const rows = [...findings]

@@ -108,8 +108,8 @@ type Held = () => void;
 /**
  * Puts a file's reports back in number order. A finished connection is held while one with a
  * lower number is still open. Held reports and open flows together stay within the flow cap
- * (--max-flows): a held report (its output made by hold(), or else the decoded connection) costs
- * at most about what an open flow does, so memory stays within the bound the cap sets. When held
+ * (--max-flows): a held report costs about what an open flow does (its decoded hellos,
+ * certificates and ladder), so memory stays within the bound the cap already sets. When held
  * reports would pass it, the lowest-numbered connection still open stops holding the others back:
  * they come out, and it is reported when it ends, out of order (warned about once per file).
  */
@@ -286,6 +286,9 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
         },
         gap(side: Side, length, meta) {
           session.gap(side, length, meta);
+        },
+        ended(side: Side, how, meta) {
+          session.closed(side, how, meta);
         },
         close(reason) {
           if (reason === 'evicted' && !evictionWarned) {

@@ -2,7 +2,7 @@
 // then every field compared across the inputs. The first input is the reference that list
 // changes (added / removed / moved) are described against. Pure: no I/O, no colour.
 import type { Alert, CertInfo, CodePoint, Connection, Finding, ServerHello } from '../tls/model.js';
-import { isRsaPkcs1, isRsaPssRsae } from '../rules/helpers.js';
+import { finalServerHello, isRsaPkcs1, isRsaPssRsae, outcomeLabel } from '../tls/queries.js';
 import { compareLists, isEmptyChange, uniqueKeys, type ListChange, type ListItem } from './list.js';
 
 export type ItemStatus = 'same' | 'added' | 'removed' | 'moved' | 'changed' | 'absent';
@@ -176,15 +176,6 @@ function firstForRsaKey(list: Maybe<readonly CodePoint[]>): string | null {
   return i < 0 ? 'none' : `${list[i]!.name} (#${i + 1})`;
 }
 
-/**
- * The ServerHello that settled the handshake: after a HelloRetryRequest (RFC 8446 §4.1.4) the
- * model keeps the HRR as serverHello and the real one among additionalServerHellos.
- */
-export function finalServerHello(c: Connection): ServerHello | undefined {
-  if (!c.serverHello?.helloRetryRequest) return c.serverHello;
-  return c.additionalServerHellos?.find((h) => !h.helloRetryRequest) ?? c.serverHello;
-}
-
 function keyExchangeGroup(c: Connection): string | undefined {
   const g = finalServerHello(c)?.keyShare?.group ?? c.serverKeyExchange?.group;
   if (g) return g.name;
@@ -288,7 +279,7 @@ export function buildSections(conns: readonly Connection[], findings: readonly (
     ]),
     section('alerts', 'Alerts', [
       listRow('alerts', 'alerts', conns.map((c) => strings(c.alerts.map(alertKey)))),
-      valueRow('complete', 'handshake complete', conns.map((c) => (c.tls ? yesNo(c.complete) : 'not TLS'))),
+      valueRow('outcome', 'outcome', conns.map((c) => outcomeLabel(c))),
       valueRow('errors', 'decoder errors', conns.map((c) => (c.errors.length ? c.errors.map((e) => e.message).join('; ') : null))),
     ]),
     section('findings', 'Findings', [

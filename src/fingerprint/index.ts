@@ -4,7 +4,7 @@
 import { digestHex } from './digest.js';
 import type { ClientHello, Connection } from '../tls/model.js';
 import { FifoMap } from '../util/fifo-map.js';
-import { finalServerHello } from '../rules/helpers.js';
+import { finalServerHello } from '../tls/queries.js';
 import { ja3String, ja3sString } from './ja3.js';
 import { ja4, ja4Raw } from './ja4.js';
 

@@ -1,5 +1,6 @@
 // What a proxy run saw, counted as connections close, and shown as one table at shutdown.
-import type { Connection, Finding } from '../tls/model.js';
+import type { Connection, Finding, Outcome } from '../tls/model.js';
+import { countOutcome, outcomeRows } from '../report/outcomes.js';
 import { renderTable } from '../report/table.js';
 import type { Style } from '../report/style.js';
 
@@ -16,9 +17,8 @@ export class ProxySummary {
   /** Closed without a byte from the client. */
   empty = 0;
   notTls = 0;
-  completed = 0;
-  failed = 0;
-  incomplete = 0;
+  /** TLS connections by outcome (complete, failed, aborted, incomplete, unknown), and how many of each were inferred. */
+  readonly outcomes = new Map<Outcome, { count: number; inferred: number }>();
   bytesUp = 0;
   bytesDown = 0;
   readonly versions = new Map<string, number>();
@@ -44,9 +44,7 @@ export class ProxySummary {
       this.notTls++;
       return;
     }
-    if (c.complete) this.completed++;
-    else if (c.alerts.some((a) => a.level?.code === 2)) this.failed++;
-    else this.incomplete++;
+    countOutcome(this.outcomes, c);
     if (c.version) bump(this.versions, c.version.name);
     if (c.serverHello) bump(this.suites, c.serverHello.cipherSuite.name);
     for (const a of c.alerts) {
@@ -61,12 +59,8 @@ export class ProxySummary {
 
   /** Rows of (what, count), grouped; empty groups are left out. */
   rows(): string[][] {
-    const rows: string[][] = [
-      ['connections', String(this.connections)],
-      ['  handshakes completed', String(this.completed)],
-      ['  handshakes failed (fatal alert)', String(this.failed)],
-      ['  handshakes incomplete', String(this.incomplete)],
-    ];
+    const rows: string[][] = [['connections', String(this.connections)]];
+    for (const [label, n] of outcomeRows(this.outcomes)) rows.push([`  ${label}`, n]);
     if (this.notTls) rows.push(['  not TLS', String(this.notTls)]);
     if (this.empty) rows.push(['  no data', String(this.empty)]);
     if (this.backendFailed) rows.push(['  backend unreachable', String(this.backendFailed)]);

@@ -40,6 +40,7 @@ export class ConnectionTap {
 
   ended(side: Side, kind: 'fin' | 'reset', atMs: number): void {
     this.pcap?.end(side, kind, atMs);
+    this.session.closed(side, kind === 'reset' ? 'rst' : 'fin');
     this.session.end(side);
     if (!this.reported && this.session.decided) this.emit();
   }

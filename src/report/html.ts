@@ -4,7 +4,9 @@
 // chains, the fingerprints and the findings with their fixes. Every peer-controlled string (SNI,
 // ALPN, certificate names, summaries) goes through esc().
 import type { CertInfo, Connection, Finding, LadderEntry } from '../tls/model.js';
+import { keyDescription } from '../tls/queries.js';
 import { safe } from './style.js';
+import { outcomeText } from './text.js';
 
 export interface HtmlOptions {
   title?: string;
@@ -27,11 +29,11 @@ function worst(findings: Finding[] | undefined): Finding['severity'] | 'none' {
 }
 
 function outcome(c: Connection): { text: string; cls: string } {
-  if (!c.tls) return { text: `not TLS: ${c.notTls ?? 'unknown'}`, cls: 'dim' };
-  const fatal = c.alerts.find((a) => a.level?.code === 2);
-  if (fatal) return { text: `failed: ${fatal.from} sent fatal ${fatal.description?.name ?? 'alert'}`, cls: 'bad' };
-  if (c.complete) return { text: 'handshake complete', cls: 'ok' };
-  return { text: 'handshake incomplete', cls: 'warn' };
+  const text = outcomeText(c);
+  if (c.outcome === 'not-tls') return { text, cls: 'dim' };
+  if (c.outcome === 'complete') return { text, cls: 'ok' };
+  if (c.outcome === 'failed') return { text, cls: 'bad' };
+  return { text, cls: 'warn' };
 }
 
 function isFatalAlert(m: LadderEntry): boolean {
@@ -75,7 +77,7 @@ function certTable(title: string, certs: CertInfo[]): string {
   const rows = certs
     .map((cert, i) => {
       if (cert.error) return `<tr><td>${i}</td><td colspan="5" class="bad">unparsable certificate: ${esc(cert.error)}</td></tr>`;
-      const key = [cert.publicKey.algorithm, cert.publicKey.bits ? `${cert.publicKey.bits} bits` : '', cert.publicKey.curve ?? ''].filter(Boolean).join(' ');
+      const key = keyDescription(cert.publicKey);
       const usage = [...(cert.keyUsage ?? []), ...(cert.extKeyUsage ?? [])].join(', ');
       return (
         `<tr class="cert"><td>${i}</td><td><div class="subject">${esc(cert.subject)}</div><div class="dim">issuer ${esc(cert.issuer)}${cert.selfSigned ? ' (self-signed)' : ''}</div>` +

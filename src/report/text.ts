@@ -2,6 +2,7 @@
 // ladder, the decoded details an operator needs for client-auth problems, certificates,
 // alerts, findings and errors.
 import type { CertInfo, CodePoint, Connection, Finding, LadderEntry } from '../tls/model.js';
+import { keyDescription } from '../tls/queries.js';
 import { safe, type Style } from './style.js';
 
 export interface TextOptions {
@@ -34,12 +35,30 @@ function ladderLine(m: LadderEntry, style: Style): string {
   return `${INDENT}${arrow(m.from)}  ${label}${enc}${detail}${where}`;
 }
 
+/** The outcome as the header line says it: what is known, and on what it rests when it was inferred. */
+export function outcomeText(c: Connection): string {
+  if (c.outcome === 'not-tls') return `not TLS: ${c.notTls ?? 'unknown'}`;
+  const inferred = c.outcomeBasis === 'inferred';
+  switch (c.outcome) {
+    case 'complete':
+      return inferred ? `handshake complete (inferred: ${c.outcomeDetail})` : 'handshake complete';
+    case 'failed':
+      return `failed${inferred ? ' (inferred)' : ''}: ${c.outcomeDetail}`;
+    case 'aborted':
+      return `aborted: ${c.outcomeDetail}`;
+    case 'incomplete':
+      return `handshake incomplete: ${c.outcomeDetail}`;
+    case 'unknown':
+      return `outcome unknown: ${c.outcomeDetail}`;
+  }
+}
+
 function outcome(c: Connection, style: Style): string {
-  if (!c.tls) return style.dim(`not TLS: ${c.notTls ?? 'unknown'}`);
-  const fatal = c.alerts.find((a) => a.level?.code === 2);
-  if (fatal) return style.bad(`failed: ${fatal.from} sent fatal ${fatal.description?.name ?? 'alert'}`);
-  if (c.complete) return style.ok('handshake complete');
-  return style.warn('handshake incomplete');
+  const text = safe(outcomeText(c));
+  if (c.outcome === 'not-tls') return style.dim(text);
+  if (c.outcome === 'complete') return style.ok(text);
+  if (c.outcome === 'failed') return style.bad(text);
+  return style.warn(text);
 }
 
 function certLines(label: string, certs: CertInfo[], style: Style): string[] {
@@ -50,7 +69,7 @@ function certLines(label: string, certs: CertInfo[], style: Style): string[] {
       out.push(`${INDENT}  [${i}] ${style.bad(`unparsable certificate: ${safe(c.error)}`)}  sha256 ${c.sha256}`);
       return;
     }
-    const key = [c.publicKey.algorithm, c.publicKey.bits ? `${c.publicKey.bits} bits` : '', c.publicKey.curve ?? ''].filter(Boolean).join(' ');
+    const key = keyDescription(c.publicKey);
     out.push(`${INDENT}  [${i}] ${safe(c.subject)}`);
     out.push(`${INDENT}      issuer   ${safe(c.issuer)}${c.selfSigned ? style.dim(' (self-signed)') : ''}`);
     out.push(`${INDENT}      key      ${key}; signed ${c.signatureAlgorithm.name}`);

@@ -1,8 +1,9 @@
 // Shared pieces for the rules: building findings, naming things the way the output quotes them,
 // classifying signature schemes, and working out where in the handshake an alert came.
-import type { Alert, CertInfo, ClientHello, CodePoint, Connection, Finding, LadderEntry, Role, ServerHello } from '../tls/model.js';
+import type { Alert, CertInfo, CodePoint, Connection, Finding, LadderEntry, Role, StreamEnd } from '../tls/model.js';
 import type { Rule, RuleFix, Severity } from './types.js';
 import { FifoMap } from '../util/fifo-map.js';
+import { isTls13Version, keyDescription } from '../tls/queries.js';
 
 // ---- findings ------------------------------------------------------------------------------------
 
@@ -62,9 +63,7 @@ export function names(list: readonly CodePoint[] | undefined): string {
 
 /** "CN=client-rsa,O=Example (RSA 2048 bits)". */
 export function certLabel(cert: CertInfo): string {
-  const k = cert.publicKey;
-  const key = [k.algorithm.toUpperCase(), k.bits ? `${k.bits} bits` : '', k.curve ?? ''].filter(Boolean).join(' ');
-  return `${cert.subject || '(empty subject)'} (${key})`;
+  return `${cert.subject || '(empty subject)'} (${keyDescription(cert.publicKey, { upperCase: true })})`;
 }
 
 /** "1st", "2nd", … for positions in a list (1-based). */
@@ -81,92 +80,21 @@ export function peer(r: Role): Role {
   return r === 'client' ? 'server' : 'client';
 }
 
-// ---- versions and hellos -------------------------------------------------------------------------
+// ---- versions, hellos, signature schemes: one answer each, in tls/queries.ts --------------------
 
-export const TLS13 = 0x0304;
-
-export function isTls13Code(code: number): boolean {
-  // RFC 8446 plus the draft versions (0x7f00 | draft) that pre-standard stacks sent.
-  return code === TLS13 || (code & 0xff00) === 0x7f00;
-}
-
-/** The ServerHello that settled the connection (not a HelloRetryRequest). */
-export function finalServerHello(c: Connection): ServerHello | undefined {
-  // The last ServerHello that is not a HelloRetryRequest; a loop, as most rules ask for it.
-  let last = c.serverHello !== undefined && !c.serverHello.helloRetryRequest ? c.serverHello : undefined;
-  for (const h of c.additionalServerHellos ?? NO_HELLOS) if (h !== undefined && !h.helloRetryRequest) last = h;
-  return last;
-}
-
-const NO_HELLOS: readonly never[] = Object.freeze([]);
-
-export function allClientHellos(c: Connection): ClientHello[] {
-  return hellos(c.clientHello, c.additionalClientHellos);
-}
-
-export function allServerHellos(c: Connection): ServerHello[] {
-  return hellos(c.serverHello, c.additionalServerHellos);
-}
-
-function hellos<T>(first: T | undefined, more: readonly T[] | undefined): T[] {
-  // Almost every connection has one of each: one small array, nothing else.
-  if (more === undefined || more.length === 0) return first === undefined ? [] : [first];
-  const out = first === undefined ? [] : [first];
-  for (const h of more) if (h !== undefined) out.push(h);
-  return out;
-}
-
-/**
- * Exactly one ClientHello and one ServerHello, both in TLS format (not SSLv2): the common case,
- * which rules check first without building the lists allClientHellos()/allServerHellos() make.
- */
-export function oneTlsHelloEach(c: Connection): c is Connection & { clientHello: ClientHello; serverHello: ServerHello } {
-  const ch = c.clientHello;
-  const sh = c.serverHello;
-  return ch !== undefined && sh !== undefined && !ch.sslv2 && !sh.sslv2 && !c.additionalClientHellos?.length && !c.additionalServerHellos?.length;
-}
-
-/** TLS 1.0–1.2 negotiated (a ServerHello in TLS record format that did not pick TLS 1.3). */
-export function negotiatedPre13(c: Connection): ServerHello | undefined {
-  const sh = finalServerHello(c);
-  if (!sh || sh.sslv2 || isTls13Code(sh.selectedVersion.code)) return undefined;
-  return sh;
-}
-
-// ---- signature schemes (RFC 8446 §4.2.3; TLS 1.2 pairs: RFC 5246 §7.4.1.4.1) ---------------------
-
-/** TLS 1.2 (hash, signature) pair with a defined hash: MD5..SHA-512 (1..6). */
-function pair(code: number, sig: number): boolean {
-  const hash = code >> 8;
-  return (code & 0xff) === sig && hash >= 1 && hash <= 6;
-}
-
-/** rsa_pkcs1_* (and the legacy md5/sha224 RSA pairs): RSASSA-PKCS1-v1_5. */
-export function isRsaPkcs1(code: number): boolean {
-  return pair(code, 1);
-}
-
-/** rsa_pss_rsae_* (0x0804–0x0806) and rsa_pss_pss_* (0x0809–0x080b). */
-export function isRsaPss(code: number): boolean {
-  return (code >= 0x0804 && code <= 0x0806) || (code >= 0x0809 && code <= 0x080b);
-}
-
-/** rsa_pss_rsae_*: RSA-PSS made with an ordinary rsaEncryption key. */
-export function isRsaPssRsae(code: number): boolean {
-  return code >= 0x0804 && code <= 0x0806;
-}
-
-/** The public-key algorithm (as in CertInfo.publicKey.algorithm) that can make this signature. */
-export function keyTypesFor(code: number): string[] {
-  if (isRsaPkcs1(code)) return ['rsa'];
-  if (isRsaPssRsae(code)) return ['rsa'];
-  if (code >= 0x0809 && code <= 0x080b) return ['rsa-pss'];
-  if (pair(code, 2)) return ['dsa'];
-  if (pair(code, 3) || (code >= 0x081a && code <= 0x081c)) return ['ec'];
-  if (code === 0x0807) return ['ed25519'];
-  if (code === 0x0808) return ['ed448'];
-  return [];
-}
+export {
+  TLS13,
+  isTls13Version,
+  finalServerHello,
+  allClientHellos,
+  allServerHellos,
+  oneTlsHelloEach,
+  negotiatedPre13,
+  isRsaPkcs1,
+  isRsaPss,
+  isRsaPssRsae,
+  keyTypesFor,
+} from '../tls/queries.js';
 
 /** RFC 5246 §7.4.1.4.1: a TLS 1.2 ClientHello without signature_algorithms means {sha1} × {rsa, dsa, ecdsa}. */
 export const DEFAULT_TLS12_SIGALGS = [0x0201, 0x0202, 0x0203];
@@ -252,7 +180,7 @@ export function messageName(name: string): string {
 
 function ladderName(m: LadderEntry, c: Connection): string {
   if (m.record === 'change_cipher_spec') return 'ChangeCipherSpec';
-  if (m.record === 'handshake' && m.encrypted) return c.version && isTls13Code(c.version.code) ? 'encrypted handshake' : 'Finished (encrypted)';
+  if (m.record === 'handshake' && m.encrypted) return c.version && isTls13Version(c.version.code) ? 'encrypted handshake' : 'Finished (encrypted)';
   if (m.record === 'application_data') return 'encrypted records';
   const n = m.type?.name ?? m.record;
   // An empty certificate_list is 3 bytes (TLS 1.2) or 4 with the request context (TLS 1.3).
@@ -311,6 +239,16 @@ export function alertContext(c: Connection, a: Alert): AlertContext {
   else if (seen.has('server_hello')) stage = 'late';
   const names = flight.map((m) => ladderName(m, c));
   return { stage, lastFrom: last.from, flight: names, where: `after ${last.from === 'client' ? "the client's" : "the server's"} ${names.join(', ')}` };
+}
+
+/**
+ * The peer's FIN or RST that came before this alert, if one did: then the alert only answers the
+ * close (a stack that reads end-of-stream mid-handshake reports it as decode_error or the like).
+ */
+export function closedBefore(c: Connection, a: Alert): StreamEnd | undefined {
+  const idx = alertIndex(c, a);
+  if (idx < 0) return undefined;
+  return c.closes?.find((e) => e.from !== a.from && e.afterMessages <= idx);
 }
 
 /** Plaintext fatal alerts (level 2), in order. */

@@ -43,6 +43,7 @@ import { rule as noExtendedMasterSecret } from './protocol/no-extended-master-se
 import { rule as noSecureRenegotiation } from './protocol/no-secure-renegotiation.js';
 import { rule as compressionEnabled } from './protocol/compression-enabled.js';
 import { rule as tls13ClientAuthHidden } from './protocol/tls13-client-auth-hidden.js';
+import { rule as tls13HandshakeFailed } from './protocol/tls13-handshake-failed.js';
 import { rule as notTls } from './protocol/not-tls.js';
 
 export type { Rule, RuleContext, RuleFix, Severity, Family } from './types.js';
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   noExtendedMasterSecret,
   noSecureRenegotiation,
   compressionEnabled,
+  tls13HandshakeFailed,
   tls13ClientAuthHidden,
   notTls,
 ]);
@@ -129,5 +131,29 @@ export function applyRules(c: Connection, now: Date, rules: readonly Rule[] = RU
   }
   // Array sort is stable: by severity, and within a severity in catalogue order as pushed.
   if (out.length > 1) out.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-  return out;
+  return out.length > 1 ? byRelevance(out) : out;
 }
+
+/**
+ * The cause first: when an error names what went wrong (a client-auth or server rule, e.g.
+ * client-cert-missing), it is the primary finding, and a fatal-alert finding about the same
+ * failure is its symptom: kept, explained as such, and shown as info, so one failure reads as one
+ * error. With no such cause, the first error (often fatal-alert itself, explaining the alert) is
+ * primary. Findings are otherwise in severity and catalogue order.
+ */
+function byRelevance(sorted: Finding[]): Finding[] {
+  const cause = sorted.find((f) => f.severity === 'error' && FAMILY.get(f.id) !== 'protocol');
+  const primary = cause ?? sorted.find((f) => f.severity === 'error');
+  if (!primary) return sorted;
+  const out: Finding[] = [{ ...primary, primary: true }];
+  const symptoms: Finding[] = [];
+  for (const f of sorted) {
+    if (f === primary) continue;
+    if (cause && f.id === 'fatal-alert' && f.severity === 'error') {
+      symptoms.push({ ...f, severity: 'info', detail: `${f.detail}\nThis alert is how ${cause.id} (above) ended the handshake.` });
+    } else out.push(f);
+  }
+  return [...out, ...symptoms];
+}
+
+const FAMILY: ReadonlyMap<string, Rule['family']> = new Map(RULES.map((r) => [r.id, r.family]));

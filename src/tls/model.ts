@@ -201,8 +201,39 @@ export interface Finding {
   severity: 'error' | 'warning' | 'info';
   title: string;
   detail: string;
+  /** The cause: the finding that best explains what went wrong on this connection (listed first). */
+  primary?: true;
   fix?: string;
   refs?: readonly string[];
+}
+
+/**
+ * How the handshake ended: `complete`; `failed` (a fatal alert, seen or inferred); `aborted` (a
+ * side closed or reset mid-handshake without an alert); `incomplete` (the capture lacks part of
+ * it: its end, a gap, its start); `unknown` (encrypted, and nothing visible decides it);
+ * `not-tls`.
+ */
+export type Outcome = 'complete' | 'failed' | 'aborted' | 'incomplete' | 'unknown' | 'not-tls';
+
+/** `seen`: in cleartext on the wire; `inferred`: from record sizes and the order of records and closes. */
+export type OutcomeBasis = 'seen' | 'inferred';
+
+/** A side's FIN or RST, in the order the connection's events happened. */
+export interface StreamEnd {
+  from: Role;
+  how: 'fin' | 'rst';
+  /** How many ladder entries came before it. */
+  afterMessages: number;
+  packet?: number;
+}
+
+/** TLS 1.3 without keys: the client's second flight (its first protected records) and what the server sent after it. */
+export interface EncryptedFlight {
+  clientRecords: number;
+  clientBytes: number;
+  serverRecords: number;
+  /** Length of the server's first record after the flight. */
+  serverFirstLength?: number;
 }
 
 export interface Connection {
@@ -242,8 +273,16 @@ export interface Connection {
   /** Ladder entries not kept because of the cap. */
   messagesDropped?: number;
   stats: { client: DirectionStats; server: DirectionStats };
-  /** The handshake ran to the end: both sides went encrypted and no fatal alert came. */
+  /** outcome === 'complete'. */
   complete: boolean;
+  outcome: Outcome;
+  outcomeBasis: OutcomeBasis;
+  /** What the outcome rests on, e.g. "client sent fatal handshake_failure". */
+  outcomeDetail: string;
+  /** FIN and RST per side, first one each, in order. */
+  closes?: StreamEnd[];
+  /** TLS 1.3 only: sizes of the client's second flight and of the server's answer. */
+  tls13Flight?: EncryptedFlight;
   /** Bytes missing from the capture (TCP gaps), per direction. */
   gaps?: { client: number; server: number };
   /** Replay only: no SYN in the capture, which began after the connection did (TLS found by its record boundaries). */

@@ -31,6 +31,7 @@ import { messageDecoder, type HandshakeRecord, type MessageContext, type Side } 
 import { Sslv2Framer, type Sslv2Owner } from './session/sslv2.js';
 import { isDecided, isTls13Version, transition, versionOf, type Phase, type StateEvent, type Version } from './session/state.js';
 import { buildConnection, type Pending } from './session/builder.js';
+import { aeadTagLength, alertSized, judgeOutcome, type AfterHandshake, type Tls13Flight } from './session/outcome.js';
 
 export type { Side } from './session/handshake.js';
 export type { SecretsLookup } from './session/protection.js';
@@ -161,6 +162,8 @@ export class TlsSession {
   /** TLS 1.3: the client has sent protected records after the ServerHello (its second flight). */
   private clientFlight = false;
   private version: Version = 'none';
+  /** AEAD tag length of the negotiated TLS 1.3 suite: the size of a protected alert depends on it. */
+  private tagLength = 16;
   private kx: string | undefined;
   private auth: string | undefined;
   private lastHandshake: string | undefined;
@@ -184,6 +187,14 @@ export class TlsSession {
   private errorsDropped = 0;
   private firstTime: ChunkMeta | undefined;
   private lastTime: ChunkMeta | undefined;
+  /** The first plaintext fatal alert. */
+  private fatal: { side: Side; description: string; afterPeerClose: boolean } | undefined;
+  /** Each side's FIN or RST (the first), in order. */
+  private closes: { side: Side; how: 'fin' | 'rst'; afterMessages: number; packet?: number }[] = [];
+  /** TLS 1.3: the client's second flight and the server's answer (outcome.ts). */
+  private flight: Tls13Flight | undefined;
+  /** TLS 1.0–1.2: the first record after the handshake (outcome.ts). */
+  private after: (AfterHandshake & { side: Side }) | undefined;
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -258,6 +269,17 @@ export class TlsSession {
         break;
     }
     d.offset += length;
+  }
+
+  /**
+   * The side sent a FIN or a RST, in the order of the connection's events (its data before it
+   * already fed): who closed first, and after what, is part of how a handshake ended.
+   */
+  closed(side: Side, how: 'fin' | 'rst', meta: ChunkMeta = {}): void {
+    if (this.closes.some((c) => c.side === side)) return;
+    const c: (typeof this.closes)[number] = { side, how, afterMessages: this.ladder.length + this.ladderDropped };
+    if (meta.packet !== undefined) c.packet = meta.packet;
+    this.closes.push(c);
   }
 
   /** This direction ended (FIN, RST or end of capture). */
@@ -355,6 +377,7 @@ export class TlsSession {
       if (type !== CT_CCS) this.sideProtected();
     }
     f.protected = p.on;
+    if (f.protected) this.watchProtected(side, type, length);
 
     // TLS 1.3 protects everything after the ServerHello in type 23 records; plaintext
     // alerts (type 21) can still come before a side has keys (RFC 8446 §5).
@@ -594,6 +617,7 @@ export class TlsSession {
     const info = CIPHER_SUITE_INFO[hello.cipherSuite.code];
     this.kx = info?.kx;
     this.auth = info?.auth;
+    this.tagLength = aeadTagLength(hello.cipherSuite.code);
     if (this.version === 'tls1.3') {
       this.tls13 = true;
       // Everything after the ServerHello is protected in both directions (RFC 8446 §2).
@@ -658,7 +682,32 @@ export class TlsSession {
     return false;
   }
 
-  // ---- state (session/state.ts) ----------------------------------------------------------------
+  // ---- state (session/state.ts, session/outcome.ts) -------------------------------------------
+
+  /** What protected records show about the outcome without keys: their sizes and order. */
+  private watchProtected(side: Side, type: number, length: number): void {
+    if (this.tls13) {
+      if (type !== CT_APPDATA || this.serverHelloSide === undefined || this.clientSide === undefined) return;
+      const fl = this.flight;
+      if (side === this.clientSide) {
+        if (!fl) this.flight = { clientRecords: 1, clientBytes: length, clientFirstLength: length, serverRecords: 0, clientClosedFirst: false };
+        else if (fl.serverRecords === 0) {
+          fl.clientRecords++;
+          fl.clientBytes += length;
+        }
+      } else if (fl) {
+        if (fl.serverRecords === 0) {
+          fl.serverFirstLength = length;
+          fl.clientClosedFirst = this.closes.some((c) => c.side === this.clientSide);
+        }
+        fl.serverRecords++;
+        if (fl.serverRecords >= 2 || !alertSized(length, this.tagLength)) this.event({ kind: 'server-answer' });
+      }
+    } else if (this.phase === 'established' && type !== CT_HANDSHAKE) {
+      if (this.after) this.after.more++;
+      else this.after = { side, from: 'client', type, more: 0 };
+    }
+  }
 
   private event(e: StateEvent): void {
     this.phase = transition(this.phase, e);
@@ -692,7 +741,10 @@ export class TlsSession {
     const meta = d.lastMeta;
     if (meta.packet !== undefined) alert.packet = meta.packet;
     if (meta.sec !== undefined) alert.time = isoTime(meta.sec, meta.nsec ?? 0);
-    if (level?.code === 2) this.event({ kind: 'fatal-alert' });
+    if (level?.code === 2) {
+      this.fatal ??= { side, description: description!.name, afterPeerClose: this.closes.some((c) => c.side !== side) };
+      this.event({ kind: 'fatal-alert' });
+    }
     if (this.alerts.length < MAX_LADDER_ENTRIES) {
       this.alerts.push(alert);
       this.alertSides.push(side);
@@ -740,15 +792,33 @@ export class TlsSession {
     const o = this.options;
     const [d0, d1] = this.dirs;
     const framed = (d: Direction) => d.mode === 'records' || d.mode === 'sslv2' || Object.keys(d.stats.records).length > 0;
+    const tls = framed(d0) || framed(d1);
+    const client = this.resolveClient();
+    const role = (side: Side): Role => (side === client ? 'client' : 'server');
+    const closes = this.closes.map((c) => ({ from: role(c.side), how: c.how }));
+    const judged = judgeOutcome({
+      tls,
+      phase: this.phase,
+      ...(this.fatal ? { fatal: { from: role(this.fatal.side), description: this.fatal.description, afterPeerClose: this.fatal.afterPeerClose } } : {}),
+      tls13: this.tls13,
+      midstream: o.midstream ?? false,
+      gapBytes: d0.gaps + d1.gaps,
+      closes,
+      tagLength: this.tagLength,
+      ...(this.flight ? { flight: this.flight } : {}),
+      ...(this.after ? { after: { ...this.after, from: role(this.after.side) } } : {}),
+    });
     return buildConnection({
+      outcome: judged,
+      closes: this.closes,
+      ...(this.flight ? { flight: this.flight } : {}),
       source: o.source,
       id: o.id,
       ...(o.file !== undefined ? { file: o.file } : {}),
       endpoints: o.endpoints,
       midstream: o.midstream ?? false,
-      client: this.resolveClient(),
-      tls: framed(d0) || framed(d1),
-      complete: this.phase === 'established',
+      client,
+      tls,
       stats: [d0.stats, d1.stats],
       heads: [d0.head, d1.head],
       gaps: [d0.gaps, d1.gaps],

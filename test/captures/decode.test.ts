@@ -39,6 +39,11 @@ interface Entry {
   certificateVerifySigalg: number | null;
   alerts: ManifestAlert[];
   handshakeComplete: boolean;
+  /** How it ended and how tlspeek can know it (known from how the capture was made). */
+  outcome?: string;
+  outcomeBasis?: 'seen' | 'inferred';
+  /** A TLS 1.3 alert that was sent encrypted: known from the sender, not on the wire. */
+  hiddenAlert?: { from: 'client' | 'server'; description: string; code: number };
   dhPrimeBits?: number;
   maxRecordPayload?: number;
 }
@@ -120,6 +125,13 @@ for (const m of manifest.captures) {
       'encrypted alerts by sender',
     );
     assert.equal(c.complete, m.handshakeComplete, 'handshake complete');
+    if (m.outcome !== undefined) assert.deepEqual([c.outcome, c.outcomeBasis], [m.outcome, m.outcomeBasis], 'outcome');
+    if (m.hiddenAlert) {
+      // The refusal is an encrypted alert: no plaintext one, and the sender's single alert-sized record closes the exchange.
+      assert.equal(c.alerts.filter((a) => !a.encrypted).length, 0);
+      assert.equal(c.tls13Flight?.serverRecords, m.hiddenAlert.from === 'server' ? 1 : 0);
+      assert.equal(c.tls13Flight?.serverFirstLength, 2 + 1 + 16, 'an alert, its content type and the GCM tag');
+    }
     if (m.maxRecordPayload !== undefined) {
       const cert = c.messages.find((x) => x.type?.name === 'certificate' && x.from === 'server');
       assert.ok(cert && cert.length > m.maxRecordPayload, 'the Certificate message is longer than one record and was reassembled');

@@ -189,7 +189,7 @@ test('three inputs: default, fixed and the PSS-only s_server where the client gi
   assert.match(alerts.values[2]![0]!, /^server fatal handshake_failure/);
   assert.equal(alerts.changes[2]!.added.length, 1);
   assert.equal(alerts.changes[2]!.removed.length, 2);
-  assert.deepEqual((row(diff, 'complete') as JsonValueRow).values, ['yes', 'yes', 'no']);
+  assert.deepEqual((row(diff, 'outcome') as JsonValueRow).values, ['complete', 'complete', 'failed']);
   const findings = row(diff, 'findings') as JsonListRow;
   assert.ok(findings.values[2]!.includes('certreq-pss-only: error'), String(findings.values[2]));
 

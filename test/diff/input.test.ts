@@ -9,6 +9,13 @@ import {
   selectConnection,
 } from '../../src/diff/input.js';
 import type { Connection } from '../../src/tls/model.js';
+import { replayFile } from '../../src/app/replay.js';
+
+async function replayCaptures(file: string): Promise<Connection[]> {
+  const out: Connection[] = [];
+  await replayFile(file, {}, { connection: (c) => out.push(c), warning: () => {} });
+  return out;
+}
 
 const none = (): boolean => false;
 
@@ -64,4 +71,19 @@ test('labels: file name without extension and selector; given labels first; repe
   const specs = ['captures/a.pcap', 'b.pcapng#2', 'a.pcap'].map((r) => parseInput(r, none));
   assert.deepEqual(makeLabels(specs, []), ['a [1]', 'b#2', 'a [3]']);
   assert.deepEqual(makeLabels(specs, ['works']), ['works', 'b#2', 'a']);
+});
+
+test('sections compare the ServerHello that settled each connection: the last one that is not a HelloRetryRequest', async () => {
+  // One answer (tls/queries.ts finalServerHello) for rules, JA3S and diff; diff used to take the
+  // first ServerHello, so a plaintext renegotiation to another suite compared the old one.
+  const { buildSections } = await import('../../src/diff/sections.js');
+  const [tls12] = await replayCaptures('captures/tls12.pcap');
+  const suite = (code: number, name: string) => ({ code, name });
+  const renegotiated: Connection = { ...tls12!, additionalServerHellos: [{ ...tls12!.serverHello!, cipherSuite: suite(0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256') }] };
+  const direct: Connection = { ...tls12!, serverHello: { ...tls12!.serverHello!, cipherSuite: suite(0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256') } };
+  const rows = buildSections([renegotiated, direct], [null, null]).flatMap((s) => s.rows);
+  const row = rows.find((r) => r.field === 'serverHello.cipherSuite');
+  assert.ok(row && row.kind === 'value');
+  assert.deepEqual(row.values, ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256']);
+  assert.equal(row.equal, true);
 });

@@ -68,17 +68,21 @@ describe('ProxySummary', () => {
       stats: { client: {} as never, server: {} as never },
       version: { code: 0x303, name: 'TLS 1.2' },
     } as unknown as Connection;
-    s.add({ ...base, complete: true, serverHello: { cipherSuite: { code: 0xc030, name: 'TLS_X' } } } as Connection, [10, 20], [
+    s.add({ ...base, complete: true, outcome: 'complete', outcomeBasis: 'seen', serverHello: { cipherSuite: { code: 0xc030, name: 'TLS_X' } } } as Connection, [10, 20], [
       { id: 'x', severity: 'error', title: '', detail: '' },
     ]);
-    s.add({ ...base, complete: false, alerts: [{ from: 'server', level: { code: 2, name: 'fatal' }, description: { code: 40, name: 'handshake_failure' }, encrypted: false, offset: 0 }] } as Connection, [1, 1], undefined);
+    s.add({ ...base, complete: false, outcome: 'failed', outcomeBasis: 'seen', alerts: [{ from: 'server', level: { code: 2, name: 'fatal' }, description: { code: 40, name: 'handshake_failure' }, encrypted: false, offset: 0 }] } as Connection, [1, 1], undefined);
+    s.add({ ...base, complete: false, outcome: 'failed', outcomeBasis: 'inferred' } as Connection, [1, 1], undefined);
+    s.add({ ...base, complete: false, outcome: 'unknown', outcomeBasis: 'inferred' } as Connection, [1, 1], undefined);
     s.add(undefined, [0, 0], undefined);
     const text = s.render({ style: makeStyle(false) });
-    assert.match(text, /connections\s+│\s+3/);
-    assert.match(text, /handshakes completed\s+│\s+1/);
-    assert.match(text, /handshakes failed \(fatal alert\)\s+│\s+1/);
+    assert.match(text, /connections\s+│\s+5/);
+    assert.match(text, /handshakes complete\s+│\s+1/);
+    assert.match(text, /handshakes failed\s+│\s+2 \(1 inferred\)/);
+    assert.match(text, /handshakes unknown\s+│\s+1 \(1 inferred\)/);
+    assert.doesNotMatch(text, /handshakes aborted/, 'outcomes nobody had are left out');
     assert.match(text, /backend unreachable\s+│\s+1/);
-    assert.match(text, /version TLS 1\.2\s+│\s+2/);
+    assert.match(text, /version TLS 1\.2\s+│\s+4/);
     assert.match(text, /suite TLS_X\s+│\s+1/);
     assert.match(text, /alert server: fatal handshake_failure\s+│\s+1/);
     assert.match(text, /findings: error\s+│\s+1/);

@@ -47,6 +47,9 @@ test('the schema rejects what the model forbids', () => {
     messages: [],
     errors: [],
     complete: false,
+    outcome: 'not-tls',
+    outcomeBasis: 'seen',
+    outcomeDetail: 'no TLS record in either direction',
     stats: {
       client: { bytes: 0, preambleBytes: 0, records: {}, encryptedRecords: 0, encryptedBytes: 0, encrypted: false },
       server: { bytes: 0, preambleBytes: 0, records: {}, encryptedRecords: 0, encryptedBytes: 0, encrypted: false },
@@ -55,4 +58,8 @@ test('the schema rejects what the model forbids', () => {
   assert.equal(validate(ok), true, ajv.errorsText(validate.errors));
   assert.equal(validate({ ...ok, version: { code: '771', name: 'TLS 1.2' } }), false, 'code points are numbers');
   assert.equal(validate({ ...ok, surprise: 1 }), false, 'no unknown keys');
+  assert.equal(validate({ ...ok, outcome: 'done' }), false, 'outcome is one of six words');
+  assert.equal(validate({ ...ok, outcomeBasis: 'guessed' }), false, 'seen or inferred');
+  const { outcome: _omitted, ...noOutcome } = ok;
+  assert.equal(validate(noOutcome), false, 'outcome is required');
 });

@@ -93,8 +93,15 @@ function conn(over: Partial<Connection> = {}): Connection {
     messages: [hs('client', 1), hs('server', 2), hs('server', 11), hs('server', 12), hs('server', 14), hs('client', 16)],
     stats: { client: stats(), server: stats() },
     complete: true,
+    outcome: 'complete',
+    outcomeBasis: 'seen',
+    outcomeDetail: 'both sides sent ChangeCipherSpec and Finished',
     errors: [],
     ...over,
+    // A test that says complete: false means what the decoder would say then.
+    ...(over.complete === false && over.outcome === undefined
+      ? { outcome: over.alerts?.some((a) => a.level?.code === 2) ? ('failed' as const) : ('incomplete' as const), outcomeDetail: '' }
+      : {}),
   };
 }
 
@@ -116,7 +123,7 @@ describe('catalogue', () => {
       'server-cert-expired', 'server-chain-incomplete', 'server-chain-order', 'server-cert-self-signed', 'server-name-mismatch',
       'cert-weak-key', 'cert-sha1-signature', 'hello-rejected', 'fatal-alert', 'legacy-version', 'sslv2-hello', 'weak-cipher',
       'static-rsa-kx', 'dhe-weak-group', 'no-extended-master-secret', 'no-secure-renegotiation', 'compression-enabled',
-      'tls13-client-auth-hidden', 'not-tls',
+      'tls13-client-auth-hidden', 'tls13-handshake-failed', 'not-tls',
     ];
     assert.deepEqual(RULES.map((r) => r.id).sort(), [...want].sort());
     for (const r of RULES) {
@@ -154,6 +161,18 @@ describe('catalogue', () => {
   it('findRule is case-insensitive and undefined for unknown ids', () => {
     assert.equal(findRule('CERTREQ-PSS-ONLY')?.id, 'certreq-pss-only');
     assert.equal(findRule('no-such-rule'), undefined);
+  });
+});
+
+describe('one answer per question (tls/queries.ts)', () => {
+  it('a draft TLS 1.3 version (Facebook\'s 0xfb17) is TLS 1.3 for the rules too: no EMS or renegotiation_info demanded', () => {
+    // Before, the session treated 0xfb17 as TLS 1.3 and the rules did not, so both fired.
+    for (const code of [0x0304, 0x7f17, 0xfb17, 0xfb1a]) {
+      const v = codePoint(VERSIONS, code);
+      const c = conn({ version: v, serverHello: serverHello({ selectedVersion: v, cipherSuite: codePoint(CIPHER_SUITES, 0x1301), extensions: [] }) });
+      const got = ids(c);
+      assert.ok(!got.some((x) => x.startsWith('no-extended-master-secret') || x.startsWith('no-secure-renegotiation')), `${code.toString(16)}: ${got.join(',')}`);
+    }
   });
 });
 
@@ -204,6 +223,50 @@ describe('client authentication outcomes', () => {
     assert.equal(has(failed, 'client-cert-missing')[0]?.severity, 'error');
     const optional = conn({ certificateRequest: cr, clientCertificates: [], messages: [...base, hs('client', 11, 3), hs('client', 16)] });
     assert.equal(has(optional, 'client-cert-missing')[0]?.severity, 'warning');
+  });
+
+  it('one missing certificate reads as one error: client-cert-missing first (primary, a fix for the client), the alert its symptom', () => {
+    const failed = conn({
+      certificateRequest: cr,
+      clientCertificates: [],
+      complete: false,
+      messages: [...base, hs('client', 11, 3), hs('client', 16), { from: 'server', record: 'alert', length: 2, offset: 900 }],
+      alerts: [alert('server', 40, 900)],
+    });
+    const f = applyRules(failed, NOW);
+    assert.deepEqual(f.filter((x) => x.severity === 'error').map((x) => x.id), ['client-cert-missing']);
+    assert.deepEqual([f[0]?.id, f[0]?.primary], ['client-cert-missing', true]);
+    assert.equal(f.filter((x) => x.primary).length, 1);
+    const alertFinding = f.find((x) => x.id === 'fatal-alert')!;
+    assert.equal(alertFinding.severity, 'info');
+    assert.match(alertFinding.detail, /This alert is how client-cert-missing \(above\) ended the handshake/);
+    assert.equal(f.at(-1)?.id, 'fatal-alert', 'the symptom comes last');
+    const fix = f[0]!.fix ?? '';
+    assert.match(fix, /^client: give the client a certificate issued by one of the CA names/);
+    assert.doesNotMatch(fix, /SSLCACertificateFile|ssl_client_certificate/, 'the server is not the one to fix');
+    // With no CA names in the CertificateRequest, clients that choose by issuer find nothing: then the server is.
+    const noNames = applyRules(conn({ ...failed, certificateRequest: { ...cr, certificateAuthorities: [] } }), NOW);
+    assert.match(noNames.find((x) => x.id === 'client-cert-missing')!.fix ?? '', /SSLCACertificateFile/);
+  });
+
+  it('a server alert that only answers the client\'s close: client-aborted-after-certreq, and fatal-alert says so', () => {
+    const c = conn({
+      certificateRequest: cr,
+      complete: false,
+      messages: [...base, { from: 'server', record: 'alert', length: 2, offset: 900 }],
+      alerts: [alert('server', 50, 900)],
+      closes: [{ from: 'client', how: 'fin', afterMessages: base.length, packet: 9 }],
+    });
+    const f = applyRules(c, NOW);
+    const aborted = f.find((x) => x.id === 'client-aborted-after-certreq');
+    assert.ok(aborted, f.map((x) => x.id).join(','));
+    assert.match(aborted.detail, /closed the connection \(FIN, packet 9\); the server's fatal decode_error only answers that close/);
+    const alertFinding = f.find((x) => x.id === 'fatal-alert')!;
+    assert.match(alertFinding.detail, /It answers the client's close \(FIN, packet 9\), which came first/);
+    assert.doesNotMatch(alertFinding.detail, /could not parse a message/, 'not blamed on a malformed message');
+    // Without the close before it, the same alert is the server's verdict.
+    const verdict = applyRules(conn({ ...c, closes: [{ from: 'client', how: 'fin', afterMessages: base.length + 1 }] }), NOW);
+    assert.equal(verdict.find((x) => x.id === 'client-aborted-after-certreq'), undefined);
   });
 
   it('client-aborted-after-certreq: a close without a word counts, a verdict on the server chain does not', () => {

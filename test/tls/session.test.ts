@@ -1,6 +1,6 @@
 // The streaming decoder on hand-built conversations: records, reassembly, encryption
 // switches, alerts, limits, preambles and gaps — and chunking must never change the result.
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TlsSession, type Side } from '../../src/tls/session.js';
 import type { Connection } from '../../src/tls/model.js';
@@ -93,18 +93,70 @@ test('chunking never changes the result: whole, 1 byte, 2, 3, 7, 100 bytes at a 
   for (const size of [1, 2, 3, 7, 100]) assert.deepEqual(run(tls12Script(), size), whole, `chunks of ${size}`);
 });
 
-test('TLS 1.3: after the ServerHello both directions are encrypted; complete when the client answers', () => {
-  const sh = b.handshake(2, b.serverHelloBody({ suite: 0x1301, extensions: [...b.ext(43, b.u16(0x0304)), ...b.ext(51, [...b.u16(29), ...b.vec16(new Array(32).fill(1))])] }));
-  const c = run([
-    [0, b.record(22, b.handshake(1, b.clientHelloBody({ suites: [0x1301], extensions: b.ext(43, b.vec8(b.u16list([0x0304]))) })), 0x0301)],
-    [1, [...b.record(22, sh), ...CCS, ...b.record(23, new Array(2000).fill(1)), ...b.record(23, new Array(60).fill(2))]],
-    [0, [...CCS, ...b.record(23, new Array(60).fill(3))]],
-  ]);
-  assert.equal(c.version?.name, 'TLS 1.3');
-  assert.equal(c.stats.server.encrypted, true);
-  assert.equal(c.stats.server.encryptedRecords, 3);
-  assert.equal(c.complete, true);
-  assert.equal(c.certificates, undefined, 'TLS 1.3 certificates are encrypted');
+describe('TLS 1.3 without keys: the outcome from record sizes and closes', () => {
+  const sh = (suite = 0x1301) => b.handshake(2, b.serverHelloBody({ suite, extensions: [...b.ext(43, b.u16(0x0304)), ...b.ext(51, [...b.u16(29), ...b.vec16(new Array(32).fill(1))])] }));
+  const hello = b.record(22, b.handshake(1, b.clientHelloBody({ suites: [0x1301, 0x1305], extensions: b.ext(43, b.vec8(b.u16list([0x0304]))) })), 0x0301);
+  const serverFlight = (suite?: number) => [...b.record(22, sh(suite)), ...CCS, ...b.record(23, new Array(2000).fill(1)), ...b.record(23, new Array(60).fill(2))];
+  /** Feeds the records in order; 'fin'/'rst' entries close that side. */
+  function play(steps: ([0 | 1, number[]] | [0 | 1, 'fin' | 'rst'])[]): { c: ReturnType<TlsSession['result']>; decided: boolean[] } {
+    const s = session();
+    const decided: boolean[] = [];
+    for (const [side, what] of steps) {
+      if (typeof what === 'string') s.closed(side, what);
+      else s.feed(side, Uint8Array.from(what));
+      decided.push(s.decided);
+    }
+    return { c: s.result(), decided };
+  }
+
+  it('the server sends on after the client\'s second flight: complete, inferred, decided then', () => {
+    const { c, decided } = play([
+      [0, hello],
+      [1, serverFlight()],
+      [0, [...CCS, ...b.record(23, new Array(60).fill(3))]],
+      [1, b.record(23, new Array(250).fill(4))], // a NewSessionTicket's size
+    ]);
+    assert.equal(c.version?.name, 'TLS 1.3');
+    assert.equal(c.stats.server.encrypted, true);
+    assert.deepEqual([c.outcome, c.outcomeBasis, c.complete], ['complete', 'inferred', true]);
+    assert.deepEqual(decided, [false, false, false, true], 'not decided by the client\'s flight alone');
+    assert.deepEqual(c.tls13Flight, { clientRecords: 1, clientBytes: 60, serverRecords: 1, serverFirstLength: 250 });
+    assert.equal(c.certificates, undefined, 'TLS 1.3 certificates are encrypted');
+  });
+
+  it('one alert-sized server record (19 bytes with a 16-byte tag) after the flight, then FIN: failed, inferred', () => {
+    const { c } = play([[0, hello], [1, serverFlight()], [0, b.record(23, new Array(60).fill(3))], [1, b.record(23, new Array(19).fill(5))], [1, 'fin'], [0, 'fin']]);
+    assert.deepEqual([c.outcome, c.outcomeBasis, c.complete], ['failed', 'inferred', false]);
+    assert.match(c.outcomeDetail, /encrypted alert \(likely fatal\).*one 19-byte record/);
+    assert.deepEqual(c.closes?.map((e) => [e.from, e.how]), [['server', 'fin'], ['client', 'fin']]);
+  });
+
+  it('with TLS_AES_128_CCM_8_SHA256 an alert is 11 bytes, and 19 is not one', () => {
+    const ccm8 = play([[0, hello], [1, serverFlight(0x1305)], [0, b.record(23, new Array(60).fill(3))], [1, b.record(23, new Array(11).fill(5))], [1, 'rst']]);
+    assert.deepEqual([ccm8.c.outcome, ccm8.c.outcomeBasis], ['failed', 'inferred']);
+    const not = play([[0, hello], [1, serverFlight(0x1305)], [0, b.record(23, new Array(60).fill(3))], [1, b.record(23, new Array(19).fill(5))], [1, 'fin']]);
+    assert.deepEqual([not.c.outcome, not.c.outcomeBasis], ['complete', 'inferred']);
+  });
+
+  it('an alert-sized record and no close yet, or nothing after the flight: unknown, never complete', () => {
+    const open = play([[0, hello], [1, serverFlight()], [0, b.record(23, new Array(60).fill(3))], [1, b.record(23, new Array(19).fill(5))]]);
+    assert.deepEqual([open.c.outcome, open.c.outcomeBasis, open.c.complete], ['unknown', 'inferred', false]);
+    const silent = play([[0, hello], [1, serverFlight()], [0, b.record(23, new Array(60).fill(3))]]);
+    assert.deepEqual([silent.c.outcome, silent.c.complete], ['unknown', false]);
+    const clientLeft = play([[0, hello], [1, serverFlight()], [0, b.record(23, new Array(60).fill(3))], [0, 'fin'], [1, b.record(23, new Array(19).fill(5))], [1, 'fin']]);
+    assert.equal(clientLeft.c.outcome, 'unknown', 'an alert after the client closed may only answer the close');
+  });
+
+  it('the client sends one alert-sized record instead of its flight and closes: failed, inferred', () => {
+    const { c } = play([[0, hello], [1, serverFlight()], [0, b.record(23, new Array(19).fill(3))], [0, 'fin']]);
+    assert.deepEqual([c.outcome, c.outcomeBasis], ['failed', 'inferred']);
+    assert.match(c.outcomeDetail, /instead of its second flight the client sent one 19-byte record/);
+  });
+
+  it('the client closes after the server\'s flight without a word: aborted, seen', () => {
+    const { c } = play([[0, hello], [1, serverFlight()], [0, 'fin']]);
+    assert.deepEqual([c.outcome, c.outcomeBasis], ['aborted', 'seen']);
+  });
 });
 
 test('a fatal alert answering the ClientHello decides the handshake', () => {
@@ -259,7 +311,10 @@ test('mid-stream join at the ClientKeyExchange (TLS 1.2): handshake records are 
       assert.equal(c.stats[side].encryptedRecords, 2, `${side}: the Finished and the application data`);
       assert.equal(c.stats[side].encryptedBytes, 40 + 30);
     }
-    assert.equal(c.complete, true);
+    // Both sides' ChangeCipherSpec and Finished went by, but the hellos did not: never "complete".
+    assert.equal(c.complete, false);
+    assert.equal(c.outcome, 'incomplete');
+    assert.equal(c.midstream, true);
     assert.deepEqual(c.errors, []);
   }
 });

@@ -1,6 +1,6 @@
 // The client gave up after the server's CertificateRequest instead of answering it.
 import type { Connection, Finding } from '../../tls/model.js';
-import { alertContext, alertName, fatalAlerts, finding, ladderIndexOf, NO_FINDINGS } from '../helpers.js';
+import { alertContext, alertName, closedBefore, fatalAlerts, finding, ladderIndexOf, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** Alerts by which a client says it rejects the server's certificate or key exchange: a different story (fatal-alert explains it). */
@@ -16,7 +16,9 @@ function check(c: Connection): readonly Finding[] {
   if (after.some((m) => m.from === 'client' && m.record !== 'alert')) return NO_FINDINGS;
   const fatals = fatalAlerts(c);
   const first = fatals[0];
-  if (first && first.from === 'server') return NO_FINDINGS;
+  // A server alert that only answers the client's close is the client's abort all the same.
+  const clientClose = first?.from === 'server' ? closedBefore(c, first) : c.closes?.find((e) => e.from === 'client');
+  if (first && first.from === 'server' && !clientClose) return NO_FINDINGS;
   if (c.gaps && c.gaps.client > 0) return NO_FINDINGS;
   const clientAlert = after.find((m) => m.from === 'client' && m.record === 'alert');
   if (first && first.from === 'client') {
@@ -31,10 +33,13 @@ function check(c: Connection): readonly Finding[] {
     ];
   }
   if (clientAlert) return NO_FINDINGS; // an encrypted or warning-level alert: not enough to say
+  const ended = clientClose
+    ? `and closed the connection (${clientClose.how === 'fin' ? 'FIN' : 'RST'}${clientClose.packet !== undefined ? `, packet ${clientClose.packet}` : ''})${first ? `; the server's fatal ${alertName(first)} only answers that close` : ''}`
+    : 'and the connection ended (or the capture ends here)';
   return [
     finding(
       rule,
-      'After the server\'s CertificateRequest the client sent nothing more — no Certificate, no alert — and the connection ended (or the capture ends here).\n' +
+      `After the server's CertificateRequest the client sent nothing more — no Certificate, no alert — ${ended}.\n` +
         `The CertificateRequest listed ${cr.certificateAuthorities.length} CA name(s)${cr.signatureAlgorithms ? ` and signature_algorithms ${cr.signatureAlgorithms.map((s) => s.name).join(', ')}` : ''}.\n` +
         'Typical of a browser whose certificate picker or PIN prompt was dismissed, a token that failed, or a client that does not support client certificates at all.',
     ),

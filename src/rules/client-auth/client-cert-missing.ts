@@ -26,8 +26,18 @@ function check(c: Connection): readonly Finding[] {
     'Likely causes: no certificate configured on the client; none of its certificates was issued by one of the CA names above; ' +
       'its key cannot make any of the listed signature schemes or is not of a listed certificate type; or the user cancelled the certificate prompt.',
   );
-  return [finding(rule, lines.join('\n'), { severity: serverFatal ? 'error' : 'warning' })];
+  // The CA names are how clients choose a certificate: with none listed, the server is the one to fix.
+  const fix = cr.certificateAuthorities.length === 0 ? NO_CA_NAMES_FIX : rule.fix!;
+  return [finding(rule, lines.join('\n'), { severity: serverFatal ? 'error' : 'warning', fix })];
 }
+
+/** The fix when the CertificateRequest lists no CA names: clients that pick by issuer find nothing. */
+const NO_CA_NAMES_FIX = {
+  apache: 'the CertificateRequest lists no CA names, so browsers and smartcard middleware offer nothing: set SSLCACertificateFile (or SSLCADNRequestFile) to the CAs that issue your client certificates',
+  nginx: 'the CertificateRequest lists no CA names: set ssl_client_certificate to the CAs that issue your client certificates',
+  openssl: 'openssl s_server … -Verify 1 -CAfile <CAs that issue client certificates>',
+  client: 'meanwhile, a client can still be pointed at its certificate explicitly (curl --cert/--key, openssl s_client -cert/-key)',
+};
 
 export const rule: Rule = {
   id: 'client-cert-missing',
@@ -44,10 +54,10 @@ export const rule: Rule = {
     '(SSLVerifyClient optional, ssl_verify_client optional, s_server -verify). Only visible in TLS 1.2 and earlier; in TLS 1.3 the client\'s ' +
     'Certificate is encrypted.',
   fix: {
-    client: 'configure the certificate and key (curl --cert/--key, openssl s_client -cert/-key, the browser\'s or OS certificate store), issued by one of the CA names the server lists',
-    apache: 'check SSLCACertificateFile / SSLCADNRequestFile: the CA names sent must include the issuer of the clients\' certificates',
-    nginx: 'check ssl_client_certificate (the CA names sent) and ssl_trusted_certificate',
-    openssl: 'openssl s_server … -Verify 1 -CAfile <CAs that issue client certificates>',
+    client:
+      'give the client a certificate issued by one of the CA names the server lists, with its key: install it in the browser\'s or the ' +
+      'OS certificate store (and select it when asked), insert the smartcard and check its middleware lists the certificate ' +
+      '(p11tool --list-all-certs, pkcs11-tool --list-objects), or name it explicitly (curl --cert/--key, openssl s_client -cert/-key)',
   },
   refs: ['RFC 5246 §7.4.6', 'RFC 5246 §7.4.4', 'RFC 8446 §4.4.2.4'],
   check,

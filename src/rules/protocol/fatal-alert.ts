@@ -3,7 +3,7 @@
 // after the server's Certificate is about the server chain; from the server after the client's
 // Certificate it is about the client certificate's issuer.
 import type { Alert, Connection, Finding, Role } from '../../tls/model.js';
-import { alertContext, alertName, fatalAlerts, finding, type Stage } from '../helpers.js';
+import { alertContext, alertName, closedBefore, fatalAlerts, finding, type Stage } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 type Explain = (from: Role, stage: Stage, c: Connection) => string;
@@ -99,6 +99,14 @@ export function explainAlert(c: Connection, a: Alert): string {
   const meaning = code !== undefined ? MEANINGS[code] : undefined;
   const who = a.from === 'client' ? 'The client' : 'The server';
   const head = `${who} sent fatal ${alertName(a)}${code !== undefined ? ` (${code})` : ''} ${ctx.where}${a.packet !== undefined ? ` (packet ${a.packet})` : ''}.`;
+  const close = closedBefore(c, a);
+  if (close) {
+    const peerName = a.from === 'client' ? 'the server' : 'the client';
+    return (
+      `${head}\nIt answers ${peerName}'s close (${close.how === 'fin' ? 'FIN' : 'RST'}${close.packet !== undefined ? `, packet ${close.packet}` : ''}), which came first: ` +
+      `${peerName} gave up on the handshake, and the alert only says the stream ended mid-handshake, not that a message was malformed.`
+    );
+  }
   return meaning ? `${head}\n${meaning(a.from, ctx.stage, c)}` : head;
 }
 

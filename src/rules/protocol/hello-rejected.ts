@@ -3,7 +3,7 @@
 import type { ClientHello, Connection, Finding } from '../../tls/model.js';
 import { CIPHER_SUITE_INFO } from '../../tls/registry/cipher-suites.js';
 import { isGrease16 } from '../../tls/registry/registry.js';
-import { alertContext, alertName, allClientHellos, fatalAlerts, finding, isRsaPkcs1, isRsaPss, isTls13Code, keyTypesFor, NO_FINDINGS } from '../helpers.js';
+import { alertContext, alertName, allClientHellos, fatalAlerts, finding, isRsaPkcs1, isRsaPss, isTls13Version, keyTypesFor, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 const SCSVS = new Set([0x00ff, 0x5600]);
@@ -13,10 +13,10 @@ export function helloCauses(ch: ClientHello): string[] {
   // Versions
   const sv = ch.supportedVersions?.filter((v) => !isGrease16(v.code));
   const versions = sv && sv.length ? sv : [ch.version];
-  const max = Math.max(...versions.map((v) => (isTls13Code(v.code) ? 0x0304 : v.code)));
+  const max = Math.max(...versions.map((v) => (isTls13Version(v.code) ? 0x0304 : v.code)));
   const versionText = versions.map((v) => v.name).join(', ');
   if (max < 0x0303) causes.push(`versions: offers at most ${versions.find((v) => v.code === max)?.name ?? versionText}; servers on current defaults require TLS 1.2 or later.`);
-  else if (versions.every((v) => isTls13Code(v.code))) causes.push(`versions: offers only ${versionText}; a server limited to TLS 1.2 cannot answer.`);
+  else if (versions.every((v) => isTls13Version(v.code))) causes.push(`versions: offers only ${versionText}; a server limited to TLS 1.2 cannot answer.`);
   else causes.push(`versions: ${versionText}.`);
   if (ch.sslv2) {
     // RFC 5246 appendix E.2: the SSL 2.0 format has cipher specs and no extensions at all.
@@ -47,7 +47,7 @@ export function helloCauses(ch: ClientHello): string[] {
       const keys = new Set(sigs.flatMap((s) => keyTypesFor(s.code)));
       const missing = ['rsa', 'ec'].filter((k) => !keys.has(k));
       if (missing.length) causes.push(`signature_algorithms has no scheme for ${missing.map((k) => (k === 'ec' ? 'ECDSA' : 'RSA')).join(' or ')} keys: a server with such a certificate cannot sign.`);
-      if (keys.has('rsa') && !sigs.some((s) => isRsaPss(s.code)) && versions.some((v) => isTls13Code(v.code))) causes.push('signature_algorithms has RSA only as PKCS#1 v1.5: TLS 1.3 servers with RSA keys need rsa_pss_rsae_*.');
+      if (keys.has('rsa') && !sigs.some((s) => isRsaPss(s.code)) && versions.some((v) => isTls13Version(v.code))) causes.push('signature_algorithms has RSA only as PKCS#1 v1.5: TLS 1.3 servers with RSA keys need rsa_pss_rsae_*.');
       if (sigs.every((s) => s.code >> 8 === 2 || s.code >> 8 === 1)) causes.push('signature_algorithms offers only SHA-1/MD5 schemes, which current servers refuse.');
       if (!sigs.some((s) => isRsaPkcs1(s.code) || isRsaPss(s.code) || keyTypesFor(s.code).length)) causes.push('signature_algorithms lists no scheme the registry knows.');
     }

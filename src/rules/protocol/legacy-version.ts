@@ -1,6 +1,6 @@
 // SSL 2.0/3.0 and TLS 1.0/1.1 are prohibited or deprecated (RFC 6176, RFC 7568, RFC 8996).
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, finalServerHello, finding, isTls13Code, NO_FINDINGS } from '../helpers.js';
+import { allClientHellos, finalServerHello, finding, isTls13Version, NO_FINDINGS } from '../helpers.js';
 import { isGrease16 } from '../../tls/registry/registry.js';
 import type { Rule } from '../types.js';
 
@@ -26,7 +26,7 @@ function check(c: Connection): readonly Finding[] {
   // the legacy version field is all the client said then.
   const listed = ch.supportedVersions?.filter((x) => !isGrease16(x.code));
   const offered = listed?.length ? listed : [ch.version];
-  if (offered.some((x) => isTls13Code(x.code) || x.code >= 0x0303)) return NO_FINDINGS;
+  if (offered.some((x) => isTls13Version(x.code) || x.code >= 0x0303)) return NO_FINDINGS;
   const max = offered.reduce((a, b) => (b.code > a.code ? b : a));
   return [finding(rule, `No ServerHello; the client offered at most ${max.name}.`, { severity: max.code <= 0x0300 ? 'error' : 'warning' })];
 }

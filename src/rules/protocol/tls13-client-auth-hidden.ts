@@ -2,7 +2,7 @@
 // §4.4): none of the client-auth rules can look at them. Report the signs that client authentication
 // is (or may be) happening, from what is still visible.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finalServerHello, finding, isTls13Code, NO_FINDINGS } from '../helpers.js';
+import { finalServerHello, finding, isTls13Version, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /** Length of a TLSCiphertext record holding only a Finished (RFC 8446 §5.2, §4.4.4). */
@@ -14,7 +14,7 @@ export function finishedRecordLength(suite: number): number {
 
 function check(c: Connection): readonly Finding[] {
   const sh = finalServerHello(c);
-  if (!sh || !isTls13Code(sh.selectedVersion.code)) return NO_FINDINGS;
+  if (!sh || !isTls13Version(sh.selectedVersion.code)) return NO_FINDINGS;
   const ch = c.clientHello;
   const signs: string[] = [];
   // 1. The client's first protected record: a bare Finished has a fixed length for the suite.

@@ -1,7 +1,7 @@
 // RFC 5246 §7.4.2: each following certificate must directly certify the one preceding it.
 // RFC 8446 §4.4.2 relaxes this for TLS 1.3 (only the leaf must come first) but still says SHOULD.
 import type { Connection, Finding } from '../../tls/model.js';
-import { finding, isTls13Code, sameDn, NO_FINDINGS } from '../helpers.js';
+import { finding, isTls13Version, sameDn, NO_FINDINGS } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 function check(c: Connection): readonly Finding[] {
@@ -23,7 +23,7 @@ function check(c: Connection): readonly Finding[] {
     );
   }
   if (problems.length === 0) return NO_FINDINGS;
-  const tls13 = c.version && isTls13Code(c.version.code);
+  const tls13 = c.version && isTls13Version(c.version.code);
   return [
     finding(
       rule,

@@ -1,7 +1,7 @@
 // The negotiated version must be one the client offered: from supported_versions when present
 // (RFC 8446 §4.2.1), otherwise at most the ClientHello's legacy client_version (RFC 5246 §7.4.1.3, appendix E.1).
 import type { Connection, Finding } from '../../tls/model.js';
-import { allClientHellos, finalServerHello, finding, isTls13Code, names, NO_FINDINGS } from '../helpers.js';
+import { allClientHellos, finalServerHello, finding, isTls13Version, names, NO_FINDINGS } from '../helpers.js';
 import { isGrease16 } from '../../tls/registry/registry.js';
 import type { Rule } from '../types.js';
 
@@ -15,7 +15,7 @@ function check(c: Connection): readonly Finding[] {
     if (sv.some((x) => x.code === v.code)) return NO_FINDINGS;
     return [finding(rule, `The server selected ${v.name}; the client's supported_versions were ${names(sv)}.`)];
   }
-  if (isTls13Code(v.code)) {
+  if (isTls13Version(v.code)) {
     return [finding(rule, `The server selected ${v.name}, but the ClientHello had no supported_versions extension (legacy version ${ch.version.name}): the client did not offer TLS 1.3.`)];
   }
   if (v.code > ch.version.code) {

@@ -1,11 +1,12 @@
 // Makes the reported Connection from what the session layers gathered: roles resolved (which side
 // is the client), hellos split into first and additional, the handshake record's messages put
 // under their names, the output caps applied (clip.ts). Plain data in, plain data out.
-import type { Alert, ClientHello, Connection, ConnectionError, DirectionStats, LadderEntry, Role, ServerHello } from '../model.js';
+import type { Alert, ClientHello, Connection, ConnectionError, DirectionStats, LadderEntry, Role, ServerHello, StreamEnd } from '../model.js';
 import { clipConnection } from '../clip.js';
 import { isoTime } from '../../util/time.js';
 import type { HandshakeRecord, Side } from './handshake.js';
 import { describePlaintext } from './locate.js';
+import type { Judged, Tls13Flight } from './outcome.js';
 
 export interface Pending<T> {
   side: Side;
@@ -26,7 +27,10 @@ export interface Gathered {
   midstream: boolean;
   client: Side;
   tls: boolean;
-  complete: boolean;
+  outcome: Judged;
+  /** Each side's first FIN or RST, in order. */
+  closes: readonly { side: Side; how: 'fin' | 'rst'; afterMessages: number; packet?: number }[];
+  flight?: Tls13Flight;
   stats: [DirectionStats, DirectionStats];
   /** The first bytes of each direction, to say what a non-TLS stream is. */
   heads: [string, string];
@@ -58,7 +62,10 @@ export function buildConnection(g: Gathered): Connection {
     alerts: withRoles(g.alerts, g.alertSides, client),
     messages: withRoles(g.ladder, g.ladderSides, client),
     stats: { client: g.stats[client], server: g.stats[server] },
-    complete: g.complete,
+    complete: g.outcome.outcome === 'complete',
+    outcome: g.outcome.outcome,
+    outcomeBasis: g.outcome.basis,
+    outcomeDetail: g.outcome.detail,
     errors: g.errors.map((e) => ({ from: role(e.side), ...e.value })),
   };
   if (g.file !== undefined) conn.file = g.file;
@@ -90,6 +97,18 @@ export function buildConnection(g: Gathered): Connection {
   const gaps = { client: g.gaps[client], server: g.gaps[server] };
   if (gaps.client > 0 || gaps.server > 0) conn.gaps = gaps;
   if (g.midstream) conn.midstream = true;
+  if (g.closes.length > 0) {
+    conn.closes = g.closes.map((c) => {
+      const e: StreamEnd = { from: role(c.side), how: c.how, afterMessages: c.afterMessages };
+      if (c.packet !== undefined) e.packet = c.packet;
+      return e;
+    });
+  }
+  if (g.flight) {
+    const f = g.flight;
+    conn.tls13Flight = { clientRecords: f.clientRecords, clientBytes: f.clientBytes, serverRecords: f.serverRecords };
+    if (f.serverFirstLength !== undefined) conn.tls13Flight.serverFirstLength = f.serverFirstLength;
+  }
   if (g.errorsDropped > 0) conn.errors.push({ message: `${g.errorsDropped} further error(s) not shown` });
   return clipConnection(conn);
 }

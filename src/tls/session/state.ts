@@ -4,7 +4,8 @@
 //
 //   idle ──ClientHello──▶ hello ──ServerHello (1.0–1.2)──▶ negotiated ──a side protected──▶ keyed
 //   hello ──ServerHello (1.3: both sides protected from here)──▶ keyed
-//   keyed ──both sides protected (1.0–1.2) / the client's protected flight (1.3)──▶ established
+//   keyed ──both sides protected (1.0–1.2)──▶ established
+//   keyed ──the client's protected second flight (1.3)──▶ flight ──the server sends on──▶ established
 //   any state ──fatal alert──▶ alerted          SSLv2 CLIENT-MASTER-KEY ──▶ established
 // Events that do not apply in a state leave it as it is: a passive decoder reports what it saw,
 // it does not enforce the protocol (errors in the messages themselves are reported where decoded).
@@ -40,7 +41,7 @@ export function hasSignatureAlgorithms(v: Version): boolean | undefined {
   return v === 'none' ? undefined : v === 'tls1.2' || v === 'tls1.3';
 }
 
-export type Phase = 'idle' | 'hello' | 'negotiated' | 'keyed' | 'established' | 'alerted';
+export type Phase = 'idle' | 'hello' | 'negotiated' | 'keyed' | 'flight' | 'established' | 'alerted';
 
 export type StateEvent =
   | { kind: 'client-hello' }
@@ -49,6 +50,11 @@ export type StateEvent =
   | { kind: 'protected'; both: boolean }
   /** TLS 1.3: the client sent a protected record after the ServerHello (its second flight). */
   | { kind: 'client-flight' }
+  /**
+   * TLS 1.3: the server sent on after the client's second flight, more than one record of an
+   * alert's size (it accepted the flight; see outcome.ts).
+   */
+  | { kind: 'server-answer' }
   | { kind: 'fatal-alert' }
   /** SSLv2 CLIENT-MASTER-KEY: both sides encrypted from here on. */
   | { kind: 'sslv2-keys' };
@@ -68,7 +74,9 @@ export function transition(phase: Phase, e: StateEvent): Phase {
     case 'protected':
       return e.both ? 'established' : 'keyed';
     case 'client-flight':
-      return 'established';
+      return phase === 'keyed' || phase === 'negotiated' ? 'flight' : phase;
+    case 'server-answer':
+      return phase === 'flight' ? 'established' : phase;
   }
 }
 
