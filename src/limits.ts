@@ -26,3 +26,21 @@ export const MAX_HELLOS = 16;
 export const MAX_OUTPUT_LIST = 512;
 /** Longest string in a reported connection (SNI, DNs, hex fields, error texts); the rest is cut and reported. */
 export const MAX_OUTPUT_STRING = 1024;
+
+/** RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256 in TLS 1.3. */
+export const MAX_TLS13_CIPHERTEXT_RECORD = (1 << 14) + 256;
+/** RFC 5246 §6.2.2: TLSCompressed.length MUST NOT exceed 2^14 + 1024 (what a TLS 1.0–1.2 record may decrypt to). */
+export const MAX_COMPRESSED_RECORD = (1 << 14) + 1024;
+/**
+ * Most connections a key log keeps secrets for (by ClientHello random); past it the oldest go
+ * first. A browser appending to SSLKEYLOGFILE for a day makes thousands; each entry is ~1 KiB.
+ */
+export const MAX_KEYLOG_CONNECTIONS = 65_536;
+/** Longest key-log line we read (a TLS 1.3 line is ~170 characters; ECH_CONFIG lines carry an ECHConfigList). Longer lines are skipped, not buffered. */
+export const MAX_KEYLOG_LINE = 8 * 1024;
+/** Most per-line warnings one key-log source prints; the rest are counted in one closing line. */
+export const MAX_KEYLOG_WARNINGS = 10;
+/** Most distinct unknown key-log labels remembered (each is warned about once). */
+export const MAX_KEYLOG_UNKNOWN_LABELS = 64;
+/** Largest piece a key log is read in (a file, or the new bytes of a followed one): memory stays flat however big it is. */
+export const MAX_KEYLOG_READ = 1 << 20;

@@ -1,0 +1,49 @@
+// The labels of the SSLKEYLOGFILE format, RFC 9850 ("The SSLKEYLOGFILE Format for TLS", §2 and
+// its label sections), which are also the keys of a connection's secrets (ConnectionSecrets in
+// session/protection.ts). Data only; here rather than in keylog/ so that tls/ imports nothing above it. A line is `LABEL <client_random hex> <secret hex>`; the client
+// random is the 32-byte Random of the ClientHello (the inner one when ECH was accepted).
+
+/** TLS 1.0–1.2: the 48-byte master secret (RFC 5246 §8.1). */
+export const CLIENT_RANDOM = 'CLIENT_RANDOM';
+/** TLS 1.3 (RFC 8446 §7.1): client_early_traffic_secret, 0-RTT data. */
+export const CLIENT_EARLY_TRAFFIC_SECRET = 'CLIENT_EARLY_TRAFFIC_SECRET';
+/** TLS 1.3: early_exporter_master_secret. */
+export const EARLY_EXPORTER_SECRET = 'EARLY_EXPORTER_SECRET';
+/** TLS 1.3: client_handshake_traffic_secret. */
+export const CLIENT_HANDSHAKE_TRAFFIC_SECRET = 'CLIENT_HANDSHAKE_TRAFFIC_SECRET';
+/** TLS 1.3: server_handshake_traffic_secret. */
+export const SERVER_HANDSHAKE_TRAFFIC_SECRET = 'SERVER_HANDSHAKE_TRAFFIC_SECRET';
+/** TLS 1.3: client_application_traffic_secret_0. */
+export const CLIENT_TRAFFIC_SECRET_0 = 'CLIENT_TRAFFIC_SECRET_0';
+/** TLS 1.3: server_application_traffic_secret_0. */
+export const SERVER_TRAFFIC_SECRET_0 = 'SERVER_TRAFFIC_SECRET_0';
+/** TLS 1.3: exporter_master_secret. */
+export const EXPORTER_SECRET = 'EXPORTER_SECRET';
+
+/** What we accept for each label: the secret's length in bytes. */
+export interface LabelSpec {
+  /** Allowed secret lengths: 48 for a master secret; a TLS 1.3 hash length (SHA-256, SHA-384) otherwise. */
+  readonly secretLengths: readonly number[];
+}
+
+const TLS13: LabelSpec = { secretLengths: [32, 48] };
+
+export const KEYLOG_LABELS: Readonly<Record<string, LabelSpec>> = {
+  [CLIENT_RANDOM]: { secretLengths: [48] },
+  [CLIENT_EARLY_TRAFFIC_SECRET]: TLS13,
+  [EARLY_EXPORTER_SECRET]: TLS13,
+  [CLIENT_HANDSHAKE_TRAFFIC_SECRET]: TLS13,
+  [SERVER_HANDSHAKE_TRAFFIC_SECRET]: TLS13,
+  [CLIENT_TRAFFIC_SECRET_0]: TLS13,
+  [SERVER_TRAFFIC_SECRET_0]: TLS13,
+  [EXPORTER_SECRET]: TLS13,
+};
+
+/**
+ * RFC 9850's Encrypted Client Hello labels (ECH_SECRET, ECH_CONFIG): noted once and ignored — we
+ * do not decrypt the inner ClientHello, and TLS 1.3 lines are keyed by the inner random anyway.
+ */
+export const ECH_LABEL_PREFIX = 'ECH_';
+
+/** Length of a ClientHello random (RFC 8446 §4.1.2): 32 bytes, 64 hex digits. */
+export const CLIENT_RANDOM_LENGTH = 32;
