@@ -31,7 +31,7 @@ chmodSync(CLI, 0o755);
 
 const children = new Set<ChildProcess>();
 
-/** SIGKILL to the process group a `group` child leads (the shell and every process of its pipeline). */
+/** SIGKILL to the process group a `group` child leads (the shell, and what did not move to a group of its own as `timeout` does). */
 function killGroup(child: ChildProcess): void {
   try {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -314,13 +314,14 @@ test(
     const clients: Proc[] = [];
     const pidFile = join(dir, 'tcpdump.pid');
     const tcpdumpErr = join(dir, 'tcpdump.err');
-    // A real pipe between tcpdump and the CLI, as a user's shell makes it. tcpdump runs under
-    // `timeout` (which passes a SIGTERM on); its pid is written so that the test stops it and
-    // nothing else. The pipeline has a process group of its own, killed whole in the end.
+    // A real pipe between tcpdump and the CLI, as a user's shell makes it. Each runs under
+    // `timeout`, which puts it in a process group of its own and passes a SIGTERM on; tcpdump's
+    // `timeout` pid is written so that the test stops it and nothing else. Once tcpdump is gone the
+    // CLI reads the end of its input and exits.
     const pipeline = start(
       'bash',
-      ['-c', `{ timeout 90 tcpdump -i lo -s 0 -U --immediate-mode -n -w - 'tcp port ${port}' 2>${JSON.stringify(tcpdumpErr)} & echo $! > ${JSON.stringify(pidFile)}; wait; } ` +
-        `| timeout 100 "$TLSPEEK" replay --json -`],
+      ['-c', `{ timeout -k 5 90 tcpdump -i lo -s 0 -U --immediate-mode -n -w - 'tcp port ${port}' 2>${JSON.stringify(tcpdumpErr)} & echo $! > ${JSON.stringify(pidFile)}; wait; } ` +
+        `| timeout -k 5 100 "$TLSPEEK" replay --json -`],
       { deadlineMs: 110_000, group: true },
     );
     const tcpdumpRunning = (): boolean => {
@@ -384,6 +385,13 @@ test(
       assert.deepEqual(jsonLines(r.out).map((c) => c.id), [1, 2, 3], 'nothing printed twice');
     } finally {
       for (const c of clients) c.child.kill('SIGKILL');
+      if (existsSync(pidFile)) {
+        try {
+          process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+        } catch {
+          // gone already
+        }
+      }
       killGroup(pipeline.child);
       await server?.stop();
     }
