@@ -1,15 +1,15 @@
-// X.501 Name → RFC 4514 string.
+// X.501 Name → RFC 4514 string, read from asn1js's block tree (asn1.ts).
 //
 // RFC 5280 §4.1.2.4:  Name ::= SEQUENCE OF RelativeDistinguishedName
 //                     RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue
 //                     AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }
 // RFC 4514 §2.1: the RDNs are written last first, separated by ","; §2.2: the attributes of a
-// multi-valued RDN are joined with "+".
+// multi-valued RDN are joined with "+" (kept as encoded: pkijs' model flattens them).
 
-import { Malformed, TlsParseError, Truncated } from '../bytes/errors.js';
-import { ByteReader } from '../bytes/reader.js';
-import { TAG, contents, decodeOid, decodeString, expectTlv, readTlv, toHex } from './der.js';
+import { Malformed, TlsParseError } from '../bytes/errors.js';
+import { type Block, Der, TAG, oidOf, tagOf } from './asn1.js';
 import { DN_ATTRIBUTES } from './oids.js';
+import { decodeString, toHex } from './values.js';
 
 /** One AttributeTypeAndValue, as plain data. */
 export interface NameAttribute {
@@ -25,28 +25,27 @@ export interface NameAttribute {
 export type Rdns = readonly (readonly NameAttribute[])[];
 
 /**
- * Parses the DER of a Name (the whole SEQUENCE TLV at the reader's position).
- * Throws Truncated or Malformed with absolute offsets.
+ * Reads a Name from its SEQUENCE block. Throws Malformed with absolute offsets and the path
+ * `what[i][j]…` of the RDN and attribute that is wrong.
  */
-export function readName(r: ByteReader, what = 'Name'): Rdns {
-  const seq = expectTlv(r, TAG.SEQUENCE, what);
-  const body = contents(seq, what);
+export function readName(d: Der, name: Block, what = 'Name'): Rdns {
+  const body = d.items(name, what);
   const rdns: NameAttribute[][] = [];
   for (let i = 0; !body.done; i++) {
     const setPath = `${what}[${i}]`;
-    const set = expectTlv(body, TAG.SET, setPath);
-    const sr = contents(set, setPath);
-    if (sr.done) throw new Malformed('empty RelativeDistinguishedName (RFC 5280 §4.1.2.4: SET SIZE (1..MAX))', set.offset, setPath);
+    const set = body.expect(TAG.SET, setPath);
+    const sr = d.items(set, setPath);
+    if (sr.done) throw new Malformed('empty RelativeDistinguishedName (RFC 5280 §4.1.2.4: SET SIZE (1..MAX))', d.offset(set), setPath);
     const rdn: NameAttribute[] = [];
     for (let j = 0; !sr.done; j++) {
       const atvPath = `${setPath}[${j}]`;
-      const atv = contents(expectTlv(sr, TAG.SEQUENCE, atvPath), atvPath);
-      const typeTlv = expectTlv(atv, TAG.OID, `${atvPath}.type`);
-      const oid = decodeOid(typeTlv.value, typeTlv.valueOffset, `${atvPath}.type`);
-      const valueTlv = readTlv(atv, `${atvPath}.value`);
+      const atv = d.items(sr.expect(TAG.SEQUENCE, atvPath), atvPath);
+      const oid = oidOf(d, atv.expect(TAG.OID, `${atvPath}.type`), `${atvPath}.type`);
+      const value = atv.next(`${atvPath}.value`);
       atv.expectEnd(atvPath);
-      const text = decodeString(valueTlv);
-      rdn.push(text === undefined ? { oid, der: valueTlv.raw } : { oid, text, der: valueTlv.raw });
+      const der = d.raw(value, `${atvPath}.value`);
+      const text = decodeString(tagOf(value), d.content(value));
+      rdn.push(text === undefined ? { oid, der } : { oid, text, der });
     }
     rdns.push(rdn);
   }
@@ -102,15 +101,13 @@ export function formatName(rdns: Rdns): string {
  */
 export function decodeDistinguishedName(der: Uint8Array, base = 0, path = 'DistinguishedName'): string {
   try {
-    const r = new ByteReader(der, base, '');
-    const rdns = readName(r, path);
-    r.expectEnd(path);
+    const d = new Der(der, base);
+    const top = d.top(path);
+    const rdns = readName(d, top.expect(TAG.SEQUENCE, path), path);
+    top.expectEnd(path);
     return formatName(rdns);
   } catch (e) {
     if (e instanceof Malformed) throw e;
-    if (e instanceof Truncated) {
-      throw new Malformed(`truncated, need ${e.needed} more byte${e.needed === 1 ? '' : 's'}`, e.offset, e.path);
-    }
     if (e instanceof TlsParseError) throw new Malformed(e.message, e.offset, e.path);
     throw new Malformed(`unexpected: ${e instanceof Error ? e.message : String(e)}`, base, path);
   }

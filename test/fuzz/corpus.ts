@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readCapture, type CapturedPacket } from '../../src/capture/reader.js';
 import { TlsSession } from '../../src/tls/session.js';
 import { ByteReader } from '../../src/bytes/reader.js';
-import { readTlv } from '../../src/x509/der.js';
+import { Der } from '../../src/x509/asn1.js';
 import { captureStreams } from '../helpers/streams.js';
 
 export const CAPTURE_DIRS = [
@@ -87,16 +87,15 @@ function certificatesOf(body: Uint8Array): Uint8Array[] {
 /** issuer and subject Name TLVs of a certificate (RFC 5280 §4.1). */
 function namesOf(der: Uint8Array): Uint8Array[] {
   try {
-    const cert = readTlv(new ByteReader(der));
-    const tbs = readTlv(new ByteReader(cert.value));
-    const r = new ByteReader(tbs.value);
-    let t = readTlv(r);
-    if (t.tag === 0xa0) t = readTlv(r); // version
-    readTlv(r); // signature
-    const issuer = readTlv(r);
-    readTlv(r); // validity
-    const subject = readTlv(r);
-    return [new Uint8Array(issuer.raw), new Uint8Array(subject.raw)];
+    const d = new Der(der);
+    const tbs = d.items(d.items(d.top('').next(''), '').next(''), '');
+    if (tbs.peekTag('') === 0xa0) tbs.next(''); // version
+    tbs.next(''); // serialNumber
+    tbs.next(''); // signature
+    const issuer = tbs.next('');
+    tbs.next(''); // validity
+    const subject = tbs.next('');
+    return [new Uint8Array(d.raw(issuer)), new Uint8Array(d.raw(subject))];
   } catch {
     return [];
   }

@@ -4,12 +4,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Malformed } from '../../src/bytes/errors.js';
-import { ByteReader } from '../../src/bytes/reader.js';
-import { readTlv } from '../../src/x509/der.js';
+import { Der } from '../../src/x509/asn1.js';
 import { decodePssParams } from '../../src/x509/public-key.js';
 import { tlv } from './helpers.js';
 
-const params = (der: Buffer) => decodePssParams(readTlv(new ByteReader(der)));
+const params = (der: Buffer) => {
+  const d = new Der(der);
+  return decodePssParams(d, d.top('').next(''));
+};
 // AlgorithmIdentifiers (RFC 4055 §2.1, §2.2): id-sha256 and id-sha384 with NULL parameters, id-mgf1.
 const SHA256 = tlv(0x30, '0609608648016503040201', '0500');
 const SHA384 = tlv(0x30, '0609608648016503040202', '0500');

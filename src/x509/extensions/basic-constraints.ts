@@ -1,7 +1,7 @@
-// basicConstraints (RFC 5280 §4.2.1.9, OID 2.5.29.19).
-import { ByteReader } from '../../bytes/reader.js';
+// basicConstraints (RFC 5280 §4.2.1.9, OID 2.5.29.19), read with asn1js (../asn1.ts).
 import { Malformed } from '../../bytes/errors.js';
-import { TAG, contents, expectTlv, readBoolean, readTlv, smallInteger } from '../der.js';
+import { Der, TAG, hex2, tagOf } from '../asn1.js';
+import { readBoolean, smallInteger } from '../values.js';
 
 export interface BasicConstraints {
   ca: boolean;
@@ -10,23 +10,24 @@ export interface BasicConstraints {
 
 /** BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
 export function decodeBasicConstraints(der: Uint8Array, base = 0, what = 'basicConstraints'): BasicConstraints {
-  const r = new ByteReader(der, base, '');
-  const seq = contents(expectTlv(r, TAG.SEQUENCE, what), '');
-  r.expectEnd(what);
+  const d = new Der(der, base);
+  const top = d.top(what);
+  const seq = d.items(top.expect(TAG.SEQUENCE, what), what);
+  top.expectEnd(what);
   const out: BasicConstraints = { ca: false };
   if (seq.done) return out;
-  let t = readTlv(seq, what);
-  if (t.tag === TAG.BOOLEAN) {
-    out.ca = readBoolean(t);
+  let t = seq.next(what);
+  if (tagOf(t) === TAG.BOOLEAN) {
+    out.ca = readBoolean(d.content(t));
     if (seq.done) return out;
-    t = readTlv(seq, what);
+    t = seq.next(what);
   }
   const path = `${what}.pathLenConstraint`;
-  if (t.tag !== TAG.INTEGER) throw new Malformed(`want tag 0x02, got 0x${t.tag.toString(16).padStart(2, '0')}`, t.offset, path);
+  if (tagOf(t) !== TAG.INTEGER) throw new Malformed(`want tag 0x02, got 0x${hex2(tagOf(t))}`, d.offset(t), path);
   seq.expectEnd(what);
-  // Up to three octets (8,388,607), as when asn1js decoded it (it makes no number of four or more).
-  const n = smallInteger(t, path, 3, 'pathLenConstraint too large');
-  if (n < 0) throw new Malformed(`negative pathLenConstraint ${n}`, t.offset, path);
+  // Up to three octets (8,388,607): no real path is longer, and a CA's value of 2^31 is garbage.
+  const n = smallInteger(d.content(t), d.offset(t), path, 3, 'pathLenConstraint too large');
+  if (n < 0) throw new Malformed(`negative pathLenConstraint ${n}`, d.offset(t), path);
   out.pathLength = n;
   return out;
 }

@@ -1,19 +1,21 @@
 // Certificate extensions (RFC 5280 §4.1.2.9, §4.2): a registry from extnID to decoder, one file
 // per extension, as PeculiarVentures/x509's extension factory has it. An extension no decoder
 // knows stays a generic one, its bytes kept as they came; a known one whose value does not parse
-// is reported and kept the same way, and the other extensions still decode.
+// is reported and kept the same way, and the other extensions still decode. The list is read from
+// the certificate's asn1js blocks (../asn1.ts); each extnValue is an encoding of its own, which its
+// decoder parses with asn1js over those bytes, so a broken value cannot take the others with it.
 //
 // The decoders' return types are inferred from the table below, so `Extension` is a union
 // discriminated by `name` with the right value type for each (see decodeExtensions' callers).
-import type { ByteReader } from '../../bytes/reader.js';
-import { Malformed, TlsParseError } from '../../bytes/errors.js';
-import { TAG, contents, decodeOid, describeDerError, expectTlv, readBoolean, readTlv } from '../der.js';
+import { Malformed, TlsParseError, describeError } from '../../bytes/errors.js';
+import { type Der, type Items, TAG, hex2, oidOf, tagOf } from '../asn1.js';
 import { EXTENSION_OIDS } from '../oids.js';
 import { decodeBasicConstraints } from './basic-constraints.js';
 import { decodeExtKeyUsage } from './ext-key-usage.js';
 import { decodeAuthorityKeyIdentifier, decodeSubjectKeyIdentifier } from './key-identifiers.js';
 import { decodeKeyUsage } from './key-usage.js';
 import { decodeSubjectAltName } from './subject-alt-name.js';
+import { readBoolean } from '../values.js';
 
 /** A decoder reads an extnValue's content octets (`base`: their absolute offset; `what`: the path for errors). */
 const KNOWN = {
@@ -49,48 +51,47 @@ const BY_OID: ReadonlyMap<string, { name: KnownName; decode: Decoder }> = new Ma
 );
 
 /**
- * Reads `extensions [3] EXPLICIT Extensions` (the content of the [3] TLV, positioned at the
- * SEQUENCE), in certificate order. Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER,
+ * Reads `extensions [3] EXPLICIT Extensions` (`r`: the contents of the [3] element, positioned
+ * at the SEQUENCE), in certificate order. Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER,
  * critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }.
  *
  * Each extension is pushed on `out` as it is read. A structural error in the list throws (the
  * walk stops there, and `out` holds the extensions before it); a value that does not decode, and
  * a duplicate extnID, add a line to `problems`, named `extensions[i](oid)`.
  */
-export function decodeExtensions(r: ByteReader, problems: string[], out: Extension[] = []): Extension[] {
-  const list = contents(expectTlv(r, TAG.SEQUENCE, 'extensions'), 'extensions');
+export function decodeExtensions(d: Der, r: Items, problems: string[], out: Extension[] = []): Extension[] {
+  const list = d.items(r.expect(TAG.SEQUENCE, 'extensions'), 'extensions');
   r.expectEnd('extensions');
   const seen = new Set<string>();
   for (let i = 0; !list.done; i++) {
     const at = `extensions[${i}]`;
-    const ext = contents(expectTlv(list, TAG.SEQUENCE, at), at);
-    const idTlv = expectTlv(ext, TAG.OID, `${at}.extnID`);
-    const oid = decodeOid(idTlv.value, idTlv.valueOffset, `${at}.extnID`);
-    let next = readTlv(ext, at);
+    const ext = d.items(list.expect(TAG.SEQUENCE, at), at);
+    const oid = oidOf(d, ext.expect(TAG.OID, `${at}.extnID`), `${at}.extnID`);
+    let next = ext.next(at);
     let critical = false;
-    if (next.tag === TAG.BOOLEAN) {
-      critical = readBoolean(next);
-      next = readTlv(ext, at);
+    if (tagOf(next) === TAG.BOOLEAN) {
+      critical = readBoolean(d.content(next));
+      next = ext.next(at);
     }
-    if (next.tag !== TAG.OCTET_STRING) throw new Malformed(`want extnValue OCTET STRING, got tag 0x${next.tag.toString(16)}`, next.offset, at);
+    if (tagOf(next) !== TAG.OCTET_STRING) throw new Malformed(`want extnValue OCTET STRING, got tag 0x${hex2(tagOf(next))}`, d.offset(next), at);
     ext.expectEnd(at);
     // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
-    if (seen.has(oid)) problems.push(`Malformed: ${at}(${oid}): duplicate extension (RFC 5280 §4.2) @${next.offset}`);
+    if (seen.has(oid)) problems.push(`Malformed: ${at}(${oid}): duplicate extension (RFC 5280 §4.2) @${d.offset(next)}`);
     seen.add(oid);
-    out.push(decodeOne(oid, critical, next, `${at}(${oid})`, problems));
+    out.push(decodeOne(oid, critical, d.content(next), d.valueOffset(next), `${at}(${oid})`, problems));
   }
   return out;
 }
 
-function decodeOne(oid: string, critical: boolean, value: { value: Uint8Array; valueOffset: number }, what: string, problems: string[]): Extension {
+function decodeOne(oid: string, critical: boolean, value: Uint8Array, valueOffset: number, what: string, problems: string[]): Extension {
   const known = BY_OID.get(oid);
   if (known !== undefined) {
     try {
-      return { name: known.name, oid, critical, value: known.decode(value.value, value.valueOffset, what) } as KnownExtension;
+      return { name: known.name, oid, critical, value: known.decode(value, valueOffset, what) } as KnownExtension;
     } catch (e) {
       // Our errors carry their path (`extensions[i](oid)…`) and offset; anything else is a bug of ours.
-      problems.push(e instanceof TlsParseError ? describeDerError(e) : `internal error in ${what}: ${e instanceof Error ? e.message : String(e)}`);
+      problems.push(e instanceof TlsParseError ? describeError(e) : `internal error in ${what}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  return { name: undefined, oid, critical, der: value.value };
+  return { name: undefined, oid, critical, der: value };
 }
