@@ -8,11 +8,12 @@ import { Malformed, Truncated } from './errors.js';
  * and its own label, so decoding a hello builds no path strings.
  */
 export class ByteReader {
-  readonly buf: Uint8Array;
-  /** Offset of buf[0] within the whole stream, for error messages and message offsets. */
-  readonly base: number;
+  /** The bytes read (re-pointed only by reset()). */
+  buf: Uint8Array;
+  /** Offset of buf[0] within the whole stream, for error messages and message offsets (re-pointed only by reset()). */
+  base: number;
   private pos: number;
-  private readonly end: number;
+  private end: number;
   /** This reader's label, under its parent's path (the whole path for a reader without one). */
   private readonly label: string;
   private readonly parent: ByteReader | null;
@@ -24,6 +25,22 @@ export class ByteReader {
     this.pos = start;
     this.end = end;
     this.parent = parent;
+  }
+
+  /**
+   * Re-points this reader at buf[start, end), keeping its label and parent: one reader serves
+   * every packet of a capture without an allocation per header (the capture layer's scratch
+   * readers). An end past the buffer is Truncated, as a read past it would be; a start outside
+   * [0, end] is a caller's bug (RangeError).
+   */
+  reset(buf: Uint8Array, start = 0, end = buf.length, base = 0): this {
+    if (end > buf.length) throw new Truncated(end - buf.length, base + buf.length, this.path);
+    if (!(start >= 0 && start <= end)) throw new RangeError(`ByteReader.reset: start ${start} outside [0, ${end}]`);
+    this.buf = buf;
+    this.base = base;
+    this.pos = start;
+    this.end = end;
+    return this;
   }
 
   /** Field path, e.g. "ClientHello.extensions[3](supported_groups).named_group_list". */
@@ -86,6 +103,47 @@ export class ByteReader {
     const v = (b[this.pos]! * 0x1000000) + ((b[this.pos + 1]! << 16) | (b[this.pos + 2]! << 8) | b[this.pos + 3]!);
     this.pos += 4;
     return v;
+  }
+
+  // Reads at a fixed distance `at` past the position, which they leave where it is: for headers
+  // with a fixed layout (IP, TCP, pcapng blocks), whose fields the RFCs give by offset. Each is
+  // bounds-checked against the reader's end like the cursor reads.
+
+  u8At(at: number, what = ''): number {
+    if (at < 0 || this.end - this.pos < at + 1) this.outside(at, 1, what);
+    return this.buf[this.pos + at]!;
+  }
+  u16At(at: number, what = ''): number {
+    if (at < 0 || this.end - this.pos < at + 2) this.outside(at, 2, what);
+    const b = this.buf;
+    const p = this.pos + at;
+    return (b[p]! << 8) | b[p + 1]!;
+  }
+  u32At(at: number, what = ''): number {
+    if (at < 0 || this.end - this.pos < at + 4) this.outside(at, 4, what);
+    const b = this.buf;
+    const p = this.pos + at;
+    return (b[p]! * 0x1000000) + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
+  }
+  /** Little-endian u16At, for formats written in the capturing host's byte order (pcapng). */
+  u16leAt(at: number, what = ''): number {
+    if (at < 0 || this.end - this.pos < at + 2) this.outside(at, 2, what);
+    const b = this.buf;
+    const p = this.pos + at;
+    return b[p]! | (b[p + 1]! << 8);
+  }
+  /** Little-endian u32At (pcapng). */
+  u32leAt(at: number, what = ''): number {
+    if (at < 0 || this.end - this.pos < at + 4) this.outside(at, 4, what);
+    const b = this.buf;
+    const p = this.pos + at;
+    return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) + b[p + 3]! * 0x1000000;
+  }
+
+  /** n bytes at `at` past the position are not all there: Truncated at that field (a negative `at` is a caller's bug). */
+  private outside(at: number, n: number, what: string): never {
+    if (at < 0) throw new RangeError(`ByteReader: negative distance ${at}`);
+    throw new Truncated(at + n - (this.end - this.pos), this.offset + at, this.at(what));
   }
 
   /** The byte `at` positions ahead, without moving; undefined past the end. */

@@ -1,5 +1,7 @@
 // IPv4 (RFC 791) and IPv6 (RFC 8200) headers, down to the transport header. Writes into a
-// caller-owned scratch object so the per-packet path allocates nothing.
+// caller-owned scratch object and reads through one re-pointed ByteReader, so the per-packet
+// path allocates nothing.
+import { ByteReader } from '../bytes/reader.js';
 
 /** Most IPv6 extension headers walked before we call the chain malformed. */
 export const MAX_IPV6_EXT_HEADERS = 16;
@@ -43,14 +45,24 @@ function malformed(out: IpInfo, why: string): IpStatus {
   return IP_MALFORMED;
 }
 
+/**
+ * The one reader every IP header is read through, re-pointed per packet (no allocation per
+ * packet). Synchronous use only: parseIp() is done with it when it returns. Every check that
+ * decides a packet is malformed is made before the read it guards, with the wording of the
+ * warning; the reader's own bounds are the backstop (a read past them would throw Truncated).
+ */
+const header = new ByteReader(new Uint8Array(0), 0, 'IP');
+
 function parseIpv4(d: Uint8Array, at: number, len: number, out: IpInfo): IpStatus {
-  if (at + 20 > len) return malformed(out, 'IPv4 header truncated');
-  const vihl = d[at]!;
+  // RFC 791 §3.1: the fields by their offsets in the header.
+  const r = header.reset(d, at, len);
+  if (r.remaining < 20) return malformed(out, 'IPv4 header truncated');
+  const vihl = r.u8At(0);
   if (vihl >> 4 !== 4) return malformed(out, `IP version ${vihl >> 4} where IPv4 was expected`);
-  const hlen = (vihl & 0x0f) * 4; // RFC 791: IHL in 32-bit words, options included
+  const hlen = (vihl & 0x0f) * 4; // IHL in 32-bit words, options included
   if (hlen < 20) return malformed(out, `IPv4 header length ${hlen} < 20`);
-  if (at + hlen > len) return malformed(out, 'IPv4 options truncated');
-  let total = (d[at + 2]! << 8) | d[at + 3]!;
+  if (hlen > r.remaining) return malformed(out, 'IPv4 options truncated');
+  let total = r.u16At(2);
   // A total length of 0 is what TCP segmentation offload leaves in captures taken on the sender;
   // Wireshark then uses the captured length, and so do we.
   if (total === 0) total = len - at;
@@ -58,24 +70,33 @@ function parseIpv4(d: Uint8Array, at: number, len: number, out: IpInfo): IpStatu
   out.version = 4;
   out.src = at + 12;
   out.dst = at + 16;
-  out.protocol = d[at + 9]!;
+  out.protocol = r.u8At(9);
   out.payload = at + hlen;
   out.wireEnd = at + total;
   out.end = Math.min(at + total, len);
-  const flagsFrag = (d[at + 6]! << 8) | d[at + 7]!;
-  // RFC 791: MF set or a non-zero fragment offset means this is one piece of a datagram.
-  if ((flagsFrag & 0x3fff) !== 0) {
-    out.fragId = (d[at + 4]! << 8) | d[at + 5]!;
+  // MF set or a non-zero fragment offset means this is one piece of a datagram.
+  if ((r.u16At(6) & 0x3fff) !== 0) {
+    out.fragId = r.u16At(4);
     return IP_FRAGMENT;
   }
   return IP_OK;
 }
 
+/** Moves past an extension header of n bytes if they were captured; false (not moved) when it runs past `r`'s end. */
+function skipWithin(r: ByteReader, n: number): boolean {
+  if (n > r.remaining) return false;
+  r.skip(n);
+  return true;
+}
+
 function parseIpv6(d: Uint8Array, at: number, len: number, out: IpInfo): IpStatus {
-  if (at + 40 > len) return malformed(out, 'IPv6 header truncated');
-  if (d[at]! >> 4 !== 6) return malformed(out, `IP version ${d[at]! >> 4} where IPv6 was expected`);
-  const plen = (d[at + 4]! << 8) | d[at + 5]!;
-  let next = d[at + 6]!;
+  // RFC 8200 §3: the fixed header by offsets, then the extension headers in turn (a cursor).
+  let r = header.reset(d, at, len);
+  if (r.remaining < 40) return malformed(out, 'IPv6 header truncated');
+  const version = r.u8At(0) >> 4;
+  if (version !== 6) return malformed(out, `IP version ${version} where IPv6 was expected`);
+  const plen = r.u16At(4);
+  let next = r.u8At(6);
   out.version = 6;
   out.src = at + 8;
   out.dst = at + 24;
@@ -83,39 +104,46 @@ function parseIpv6(d: Uint8Array, at: number, len: number, out: IpInfo): IpStatu
   const wireEnd = plen === 0 && next === 0 ? len : at + 40 + plen;
   out.wireEnd = wireEnd;
   out.end = Math.min(wireEnd, len);
-  let p = at + 40;
+  // The extension headers are read within the payload as captured (out.end >= at + 40: wireEnd and len both are).
+  r = header.reset(d, at + 40, out.end);
+  /** An extension header's length ran past the captured payload: whatever follows is cut off. */
+  let past = false;
   for (let i = 0; i < MAX_IPV6_EXT_HEADERS; i++) {
     switch (next) {
       case 0: // Hop-by-Hop Options
       case 43: // Routing
-      case 60: // Destination Options
-        if (p + 8 > out.end) return malformed(out, `IPv6 extension header ${next} truncated`);
-        next = d[p]!;
-        p += (d[p + 1]! + 1) * 8; // RFC 8200 §4.3: Hdr Ext Len in 8-octet units, not counting the first 8
+      case 60: { // Destination Options
+        if (past || r.remaining < 8) return malformed(out, `IPv6 extension header ${next} truncated`);
+        // RFC 8200 §4.3: Hdr Ext Len in 8-octet units, not counting the first 8
+        const extLen = (r.u8At(1) + 1) * 8;
+        next = r.u8At(0);
+        past = !skipWithin(r, extLen);
         break;
-      case 51: // Authentication Header: RFC 4302 §2.2, Payload Len in 4-octet units minus 2
-        if (p + 8 > out.end) return malformed(out, 'IPv6 AH truncated');
-        next = d[p]!;
-        p += (d[p + 1]! + 2) * 4;
+      }
+      case 51: { // Authentication Header: RFC 4302 §2.2, Payload Len in 4-octet units minus 2
+        if (past || r.remaining < 8) return malformed(out, 'IPv6 AH truncated');
+        const ahLen = (r.u8At(1) + 2) * 4;
+        next = r.u8At(0);
+        past = !skipWithin(r, ahLen);
         break;
+      }
       case 44: { // Fragment: RFC 8200 §4.5
-        if (p + 8 > out.end) return malformed(out, 'IPv6 Fragment header truncated');
-        const offM = (d[p + 2]! << 8) | d[p + 3]!;
-        next = d[p]!;
-        if ((offM & 0xfff9) !== 0) {
+        if (past || r.remaining < 8) return malformed(out, 'IPv6 Fragment header truncated');
+        next = r.u8At(0);
+        if ((r.u16At(2) & 0xfff9) !== 0) {
           // offset != 0 or M set; offset 0 and M clear is an atomic fragment (RFC 6946): carry on.
-          out.fragId = (d[p + 4]! * 0x1000000) + ((d[p + 5]! << 16) | (d[p + 6]! << 8) | d[p + 7]!);
+          out.fragId = r.u32At(4);
           out.protocol = next;
-          out.payload = p + 8;
+          out.payload = r.offset + 8;
           return IP_FRAGMENT;
         }
-        p += 8;
+        r.skip(8);
         break;
       }
       default:
-        if (p > out.end) return malformed(out, 'IPv6 extension headers overrun the packet');
+        if (past) return malformed(out, 'IPv6 extension headers overrun the packet');
         out.protocol = next;
-        out.payload = p;
+        out.payload = r.offset;
         return IP_OK;
     }
   }

@@ -1,4 +1,6 @@
 // Link layer -> network layer. Link type numbers: https://www.tcpdump.org/linktypes.html
+// Every header is read through one ByteReader, re-pointed per frame.
+import { ByteReader } from '../bytes/reader.js';
 
 export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
@@ -43,11 +45,12 @@ function isVlan(type: number): boolean {
   return type === 0x8100 || type === 0x88a8 || type === 0x9100;
 }
 
-function skipVlans(d: Uint8Array, typeAt: number, len: number): PackedNetworkLayer {
+/** The IP header after the EtherType at `typeAt` and any VLAN tags (each is its type, a 2-byte TCI, then the next type). */
+function skipVlans(r: ByteReader, typeAt: number): PackedNetworkLayer {
   let at = typeAt;
   for (let i = 0; i <= MAX_VLAN_TAGS; i++) {
-    if (at + 2 > len) return NO_IP;
-    const type = (d[at]! << 8) | d[at + 1]!;
+    if (r.remaining < at + 2) return NO_IP;
+    const type = r.u16At(at);
     if (!isVlan(type)) return byEthertype(type, at + 2);
     at += 4;
   }
@@ -61,13 +64,19 @@ function byAf(af: number, offset: number): PackedNetworkLayer {
   return NO_IP;
 }
 
-function byVersionNibble(d: Uint8Array, len: number): PackedNetworkLayer {
-  if (len < 1) return NO_IP;
-  const v = d[0]! >> 4;
+function byVersionNibble(r: ByteReader): PackedNetworkLayer {
+  if (r.remaining < 1) return NO_IP;
+  const v = r.u8At(0) >> 4;
   if (v === 4) return v4(0);
   if (v === 6) return v6(0);
   return NO_IP;
 }
+
+/**
+ * The one reader every frame's link header is read through, re-pointed per frame (no allocation
+ * per packet). Synchronous use only: packedNetworkLayer() is done with it when it returns.
+ */
+const frame = new ByteReader(new Uint8Array(0), 0, 'link');
 
 /** Where the IP header starts in a frame of this link type; null for non-IP frames and unsupported link types. */
 export function networkLayer(linkType: number, d: Uint8Array, len: number = d.length): NetworkLayer | null {
@@ -77,38 +86,40 @@ export function networkLayer(linkType: number, d: Uint8Array, len: number = d.le
 
 /** networkLayer() packed into a number (see PackedNetworkLayer), for the per-packet path. */
 export function packedNetworkLayer(linkType: number, d: Uint8Array, len: number = d.length): PackedNetworkLayer {
+  const r = frame.reset(d, 0, len);
   switch (linkType) {
     case LINKTYPE_ETHERNET:
       // dst(6) src(6) type(2); a type <= 1500 is an 802.3 length (LLC follows), not IP.
-      return skipVlans(d, 12, len);
+      return skipVlans(r, 12);
     case LINKTYPE_LINUX_SLL:
       // packet type(2) ARPHRD(2) addr len(2) addr(8) protocol(2): https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html
-      return skipVlans(d, 14, len);
+      return skipVlans(r, 14);
     case LINKTYPE_LINUX_SLL2: {
       // protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1) addr len(1) addr(8)
-      if (len < 20) return NO_IP;
-      const type = (d[0]! << 8) | d[1]!;
+      if (r.remaining < 20) return NO_IP;
+      const type = r.u16At(0);
       // A VLAN protocol means the tag's TCI starts the payload and the inner type follows it.
-      return isVlan(type) ? skipVlans(d, 22, len) : byEthertype(type, 20);
+      return isVlan(type) ? skipVlans(r, 22) : byEthertype(type, 20);
     }
     case LINKTYPE_RAW:
     case 12: // DLT_RAW on OpenBSD; tshark reads it as raw IP
     case 14: // DLT_RAW on BSD/OS; likewise
-      return byVersionNibble(d, len);
+      return byVersionNibble(r);
     case LINKTYPE_IPV4:
-      return len >= 1 ? v4(0) : NO_IP;
+      return r.remaining >= 1 ? v4(0) : NO_IP;
     case LINKTYPE_IPV6:
-      return len >= 1 ? v6(0) : NO_IP;
+      return r.remaining >= 1 ? v6(0) : NO_IP;
     case LINKTYPE_NULL: {
       // The AF value is in the capturing host's byte order; AF values are < 256, so it is
       // either byte 0 (little-endian host) or byte 3 (big-endian host).
-      if (len < 4) return NO_IP;
-      return byAf(d[0] !== 0 ? d[0]! : d[3]!, 4);
+      if (r.remaining < 4) return NO_IP;
+      const b0 = r.u8At(0);
+      return byAf(b0 !== 0 ? b0 : r.u8At(3), 4);
     }
     case LINKTYPE_LOOP:
       // OpenBSD loopback: the same 4-byte AF header, always in network byte order.
-      if (len < 4) return NO_IP;
-      return byAf(d[3]!, 4);
+      if (r.remaining < 4) return NO_IP;
+      return byAf(r.u8At(3), 4);
     default:
       return NO_IP;
   }

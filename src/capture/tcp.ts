@@ -1,4 +1,5 @@
-// TCP header (RFC 9293 §3.1), into a caller-owned scratch object.
+// TCP header (RFC 9293 §3.1), into a caller-owned scratch object, read through one re-pointed ByteReader.
+import { ByteReader } from '../bytes/reader.js';
 
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
@@ -24,26 +25,31 @@ export function newTcpInfo(): TcpInfo {
   return { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, payload: 0, end: 0, missing: 0, error: '' };
 }
 
+/** The one reader every TCP header is read through, re-pointed per packet; synchronous use only. */
+const header = new ByteReader(new Uint8Array(0), 0, 'TCP');
+
 /**
  * Parses the TCP header at `at`; `end` is the end of captured transport data and `wireEnd` the
  * end IP says it had. Returns false (with out.error) when the header itself is unusable.
  */
 export function parseTcp(d: Uint8Array, at: number, end: number, wireEnd: number, out: TcpInfo): boolean {
-  if (at + 20 > end) {
+  const r = header.reset(d, at, end);
+  if (r.remaining < 20) {
     out.error = 'TCP header truncated';
     return false;
   }
-  out.srcPort = (d[at]! << 8) | d[at + 1]!;
-  out.dstPort = (d[at + 2]! << 8) | d[at + 3]!;
-  out.seq = d[at + 4]! * 0x1000000 + ((d[at + 5]! << 16) | (d[at + 6]! << 8) | d[at + 7]!);
-  out.ack = d[at + 8]! * 0x1000000 + ((d[at + 9]! << 16) | (d[at + 10]! << 8) | d[at + 11]!);
-  const hlen = (d[at + 12]! >> 4) * 4; // Data Offset, in 32-bit words, options included
-  out.flags = d[at + 13]!;
+  // RFC 9293 §3.1: the fields by their offsets in the header.
+  out.srcPort = r.u16At(0);
+  out.dstPort = r.u16At(2);
+  out.seq = r.u32At(4);
+  out.ack = r.u32At(8);
+  const hlen = (r.u8At(12) >> 4) * 4; // Data Offset, in 32-bit words, options included
+  out.flags = r.u8At(13);
   if (hlen < 20) {
     out.error = `TCP data offset ${hlen} < 20`;
     return false;
   }
-  if (at + hlen > end) {
+  if (hlen > r.remaining) {
     out.error = 'TCP options truncated';
     return false;
   }

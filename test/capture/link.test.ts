@@ -98,3 +98,50 @@ test('non-TCP and malformed packets are counted, not fatal', () => {
   assert.equal(table.stats.nonIp, 1);
   assert.match(warnings[0]!, /^packet 2: IPv4 header truncated; skipped/);
 });
+
+test('every unusable IP or TCP header is one malformed packet, reported with its reason and skipped', () => {
+  const tcp = tcpHeader({ seq: 1, flags: 'PA' });
+  const v4 = ipv4Header('10.0.0.1', '10.0.0.2', tcp.length);
+  const with4 = (patch: (h: number[]) => void, rest: number[] = tcp): Uint8Array => {
+    const h = [...v4];
+    patch(h);
+    return ethernet(0x0800, [...h, ...rest]);
+  };
+  const v6 = (next: number, body: number[], plen = body.length): Uint8Array => ethernet(0x86dd, [...ipv6Header(v6a, v6b, plen, next), ...body]);
+  const hbh = (next: number): number[] => [next, 0, 1, 4, 0, 0, 0, 0];
+  const cases: [Uint8Array, string][] = [
+    [ethernet(0x0800, [0x45, 0, 0, 10]), 'IPv4 header truncated'],
+    [with4((h) => (h[0] = 0x65)), 'IP version 6 where IPv4 was expected'],
+    [with4((h) => (h[0] = 0x44)), 'IPv4 header length 16 < 20'],
+    [ethernet(0x0800, v4.map((b, i) => (i === 0 ? 0x4f : b))), 'IPv4 options truncated'],
+    [with4((h) => ((h[2] = 0), (h[3] = 12))), 'IPv4 total length 12 < header length 20'],
+    [ethernet(0x86dd, ipv6Header(v6a, v6b, 0, 6).slice(0, 39)), 'IPv6 header truncated'],
+    [ethernet(0x86dd, [...v4, ...tcp]), 'IP version 4 where IPv6 was expected'],
+    [v6(60, [6, 0, 1, 4]), 'IPv6 extension header 60 truncated'],
+    [v6(51, [6, 0, 0, 0]), 'IPv6 AH truncated'],
+    [v6(0, [...hbh(44), 6, 0, 0, 0]), 'IPv6 Fragment header truncated'],
+    [v6(0, [6, 1, 1, 4, 0, 0, 0, 0]), 'IPv6 extension headers overrun the packet'], // Hdr Ext Len 1: 16 bytes, 8 captured
+    [v6(43, [6, 3, ...new Array<number>(28).fill(0)]), 'IPv6 extension headers overrun the packet'], // 32 bytes, 30 captured
+    [v6(0, [...Array.from({ length: 17 }, () => hbh(0)).flat(), ...tcp]), 'more than 16 IPv6 extension headers'],
+    [with4(() => {}, tcp.slice(0, 19)), 'TCP header truncated'],
+    [with4(() => {}, tcp.map((b, i) => (i === 12 ? 0x40 : b))), 'TCP data offset 16 < 20'],
+    [with4(() => {}, tcp.map((b, i) => (i === 12 ? 0x60 : b))), 'TCP options truncated'],
+    [with4((h) => ((h[2] = 0), (h[3] = 30)), tcp), 'TCP header truncated'], // IP's total length ends the TCP header early
+  ];
+  const { flows, table, warnings } = follow(cases.map(([d], i) => packet(i + 1, d)));
+  assert.deepEqual(warnings, cases.map(([, why], i) => `packet ${i + 1}: ${why}; skipped`));
+  assert.equal(table.stats.malformed, cases.length);
+  assert.deepEqual([table.stats.nonIp, table.stats.nonTcp, table.stats.ipFragments, table.stats.truncatedSegments, flows.length], [0, 0, 0, 0, 0]);
+});
+
+test('headers at their limits are read, not reported: 15 IPv6 extension headers (the 16th header walked must be the upper layer), a 60-byte IPv4 header, 60-byte TCP header, Ethernet runts', () => {
+  const tcpOpts = new Array<number>(40).fill(1);
+  const tcp = tcpHeader({ seq: 1, flags: 'PA', sport: 1, dport: 443 }, tcpOpts);
+  const v4 = ethernet(0x0800, [...ipv4Header('10.0.0.1', '10.0.0.2', tcp.length + 1, { options: new Array<number>(40).fill(1) }), ...tcp, 0x41]);
+  const chain = Array.from({ length: 15 }, (_, i) => [i === 14 ? 6 : 0, 0, 1, 4, 0, 0, 0, 0]).flat();
+  const v6 = ethernet(0x86dd, [...ipv6Header(v6a, v6b, chain.length + tcp.length + 1, 0), ...chain, ...tcp, 0x42]);
+  const { flows, warnings, table } = follow([packet(1, v4), packet(2, v6), packet(3, Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 8])), packet(4, ethernet(0x0800, []))]);
+  assert.deepEqual(warnings, ['packet 4: IPv4 header truncated; skipped']);
+  assert.deepEqual(flows.map((f) => f.hex[0]), ['41', '42']);
+  assert.equal(table.stats.nonIp, 1);
+});
