@@ -8,11 +8,12 @@ import type { Connection, Finding } from '../tls/model.js';
 import { applyRules } from '../rules/index.js';
 import { judgedAt } from './enrich.js';
 import type { ColorChoice } from '../report/style.js';
-import { styleFor, write, type Io } from '../cli/io.js';
+import { styleFor, type Io } from './io.js';
+import { write } from '../util/streams.js';
 import { InputError, looksLikeJsonLines, makeLabels, parseInput, parseJsonLines, selectConnection, type InputSpec } from '../diff/input.js';
 import { allEqual, buildSections } from '../diff/sections.js';
 import { diffToJson, type DiffInput } from '../diff/json.js';
-import { renderDiff } from '../diff/render.js';
+import { renderDiff } from '../report/diff.js';
 
 export interface DiffOptions {
   /** FILE, FILE#N or FILE#sni=NAME, two or more. */

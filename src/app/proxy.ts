@@ -1,16 +1,20 @@
 // The proxy use case, without yargs: listen, relay every connection to the backend byte for
-// byte, print each decoded handshake (text or JSON Lines, as replay does), and on SIGINT /
-// SIGTERM (or when a test stops it) drain, close, and print the summary table on stderr.
-import type { Connection, Finding } from '../tls/model.js';
-import { renderConnection } from '../report/text.js';
-import { JsonLineEncoder } from '../report/json.js';
-import { makeStyle, useColor, type ColorChoice } from '../report/style.js';
-import type { Io } from '../cli/io.js';
+// byte, report each decoded handshake through the Reporter chosen once (text or JSON Lines, as
+// replay does), and on SIGINT / SIGTERM (or when a test stops it) drain, close, and end the
+// report: the summary table on stderr, the --html document.
+//
+// A connection is judged once (rules and fingerprints, app/enrich.ts), when it is reported: as
+// soon as its handshake is decided, or at its close. Its final state at close (closes, alerts and
+// bytes that came after) carries that judgement to the summary and the --html document.
+import type { Connection, Finding, Fingerprints } from '../tls/model.js';
+import type { ColorChoice } from '../report/style.js';
+import { ProxySummary } from '../report/summary.js';
+import { streamReporter } from '../report/reporters/index.js';
+import { HtmlReporter } from '../report/reporters/html.js';
+import type { Io } from './io.js';
 import { formatHostPort, isLoopback, type HostPort } from '../proxy/address.js';
 import { ProxyServer, type CloseInfo } from '../proxy/listener.js';
-import { ProxySummary } from '../proxy/summary.js';
 import { enrich } from './enrich.js';
-import { renderHtml } from '../report/html.js';
 import { writeFile } from 'node:fs/promises';
 
 export interface ProxyOptions {
@@ -66,35 +70,34 @@ export const MAX_HTML_CONNECTIONS = 10_000;
 
 /** Starts the proxy; rejects when the address cannot be bound. */
 export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks = {}): Promise<ProxyHandle> {
-  const style = makeStyle(useColor(io.out, opts.color));
-  const errStyle = makeStyle(useColor(io.err, opts.color));
+  const reporter = streamReporter(opts.json ? 'json' : 'text', { out: io.out, err: io.err, color: opts.color, verbose: opts.verbose });
+  // --html keeps every connection's final state for the document; bounded for long runs.
+  let html: HtmlReporter | undefined;
   const summary = new ProxySummary();
-  const findingsById = new Map<number, Finding[]>();
+  /** The judgement of each connection reported and not yet closed. */
+  const judged = new Map<number, { findings: Finding[]; fingerprints: Fingerprints | undefined }>();
   const line = (m: string) => io.err.write(`tlspeek: ${m}\n`);
 
-  // One line per connection, written at once (a live log), through the same encoder as replay.
-  const json = new JsonLineEncoder((chunk) => io.out.write(chunk));
-  const print = (c: Connection): void => {
+  // One report per connection, written at once (a live log).
+  const report = (c: Connection): void => {
     enrich(c);
-    findingsById.set(c.id, c.findings!);
-    if (opts.json) {
-      json.line(c);
-      json.flush();
-    } else io.out.write(`${renderConnection(c, { style, verbose: opts.verbose })}\n\n`);
+    judged.set(c.id, { findings: c.findings!, fingerprints: c.fingerprints });
+    reporter.connection(c);
+    reporter.flush();
   };
 
-  // --html keeps every connection's final state for the report; bounded for long runs.
-  const forHtml: Connection[] | undefined = opts.html !== undefined ? [] : undefined;
-  let htmlDropped = 0;
   const closed = (i: CloseInfo): void => {
-    summary.add(i.connection, i.bytes, findingsById.get(i.id));
-    if (forHtml && i.connection && (i.connection.tls || i.connection.stats.client.bytes > 0)) {
-      if (forHtml.length < MAX_HTML_CONNECTIONS) {
-        forHtml.push(enrich(i.connection));
-      } else htmlDropped++;
+    const judgement = judged.get(i.id);
+    judged.delete(i.id);
+    const c = i.connection;
+    if (c && judgement) {
+      c.findings = judgement.findings;
+      if (judgement.fingerprints) c.fingerprints = judgement.fingerprints;
     }
-    findingsById.delete(i.id);
-    if (i.connection && hooks.closed) hooks.closed(i.connection);
+    summary.add(c, i.bytes);
+    // Every connection that carried a byte was reported, and so judged.
+    if (html && c && (c.tls || c.stats.client.bytes > 0)) html.connection(c.findings ? c : enrich(c));
+    if (c && hooks.closed) hooks.closed(c);
     if (opts.verbose) {
       const how = `client ${i.endings[0] === 'fin' ? 'FIN' : i.endings[0] === 'reset' ? 'RST' : 'closed'}, server ${i.endings[1] === 'fin' ? 'FIN' : i.endings[1] === 'reset' ? 'RST' : 'closed'}`;
       line(
@@ -116,7 +119,7 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
       open: (i) => {
         if (opts.verbose) line(`#${i.id} open ${i.client} → ${formatHostPort(opts.backend.host, opts.backend.port)}`);
       },
-      connection: print,
+      connection: report,
       close: closed,
       problem: line,
       refused: (client) => {
@@ -130,6 +133,16 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
   if (!isLoopback(address.host)) {
     line(`warning: listening on ${formatHostPort(address.host, address.port)}, reachable from other hosts; anyone who can connect is relayed to the backend`);
   }
+  const htmlFile = opts.html;
+  if (htmlFile !== undefined) {
+    html = new HtmlReporter({
+      title: `tlspeek proxy ${formatHostPort(address.host, address.port)} → ${formatHostPort(opts.backend.host, opts.backend.port)}`,
+      max: MAX_HTML_CONNECTIONS,
+      // Connections close in any order; the document lists them by number.
+      sortById: true,
+      save: (doc) => writeFile(htmlFile, doc),
+    });
+  }
   let stopping: Promise<number> | undefined;
   const handle: ProxyHandle = {
     address,
@@ -140,14 +153,13 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
     stop() {
       stopping ??= (async () => {
         await server.stop(opts.graceMs ?? 2000);
-        if (!opts.json) io.err.write(`${summary.render({ style: errStyle, width: (io.err as NodeJS.WriteStream).columns })}\n`);
-        if (opts.html !== undefined && forHtml) {
-          const title = `tlspeek proxy ${formatHostPort(address.host, address.port)} → ${formatHostPort(opts.backend.host, opts.backend.port)}`;
+        await reporter.end(summary);
+        if (html) {
           try {
-            await writeFile(opts.html, renderHtml(forHtml.sort((a, b) => a.id - b.id), { title, generated: new Date().toISOString() }));
-            line(`wrote ${opts.html} (${forHtml.length} connection${forHtml.length === 1 ? '' : 's'}${htmlDropped ? `; ${htmlDropped} more not kept` : ''})`);
+            await html.end(summary);
+            line(`wrote ${htmlFile} (${html.count} connection${html.count === 1 ? '' : 's'}${html.dropped ? `; ${html.dropped} more not kept` : ''})`);
           } catch (e) {
-            line(`cannot write ${opts.html}: ${(e as Error).message}`);
+            line(`cannot write ${htmlFile}: ${(e as Error).message}`);
             return 1;
           }
         }

@@ -1,17 +1,16 @@
-// The replay use case as the CLI runs it: files in, text or JSON Lines out, an exit status.
+// The replay use case as the CLI runs it: files in, a Reporter out (text or JSON Lines, chosen
+// once), an exit status.
 import { replayFile, type ConnectionFilter } from './replay.js';
 import type { Connection, Finding } from '../tls/model.js';
+import type { SessionObserver } from '../tls/session.js';
+import { TraceCollector } from '../tls/trace.js';
 import { severityRank } from '../rules/index.js';
-import { renderConnection } from '../report/text.js';
-import { renderTable } from '../report/table.js';
-import { countOutcome, outcomeLine, type OutcomeCounts } from '../report/outcomes.js';
 import { makeProgress } from '../report/progress.js';
 import type { ColorChoice } from '../report/style.js';
-import { Batch, drained, styleFor, type Io } from '../cli/io.js';
+import { ReplaySummary } from '../report/summary.js';
+import { streamReporter } from '../report/reporters/index.js';
+import type { Io } from './io.js';
 import { enrich } from './enrich.js';
-import { TraceCollector } from './trace.js';
-import { HeldLines } from './held-lines.js';
-import { renderTrace } from '../report/trace.js';
 
 export interface ReplayCommandOptions {
   files: string[];
@@ -32,23 +31,6 @@ export interface ReplayCommandOptions {
   maxFlows?: number;
 }
 
-/**
- * One finding per rule id, in order of each id's first finding, the last of its findings
- * standing for it (what `new Map(list.map((f) => [f.id, f])).values()` gives, without the Map:
- * this runs on every connection and the list is short).
- */
-export function distinctFindings(list: readonly Finding[]): Finding[] {
-  const out: Finding[] = [];
-  outer: for (let i = 0; i < list.length; i++) {
-    const id = list[i]!.id;
-    for (let j = 0; j < i; j++) if (list[j]!.id === id) continue outer;
-    let last = list[i]!;
-    for (let j = i + 1; j < list.length; j++) if (list[j]!.id === id) last = list[j]!;
-    out.push(last);
-  }
-  return out;
-}
-
 /** The exit status for `--fail-on` when findings at that level were raised. */
 export const FINDINGS_EXIT = 3;
 
@@ -58,18 +40,6 @@ export const FINDINGS_EXIT = 3;
  * flushes its last packets) is still read, up to its end of file or this long.
  */
 export const STOP_GRACE_MS = 500;
-
-/**
- * Why some connection numbers were never printed, for the closing line: "; 2 flows hidden: no
- * payload" or "; 5 flows hidden: 2 no payload, 3 filtered out". Empty when every number showed.
- */
-export function hiddenNote(empty: number, filtered: number): string {
-  const n = empty + filtered;
-  if (n === 0) return '';
-  const parts: [number, string][] = [[empty, 'no payload'], [filtered, 'filtered out']];
-  const why = parts.filter(([k]) => k > 0).map(([k, what]) => (k === n ? what : `${k} ${what}`));
-  return `; ${n} flow${n === 1 ? '' : 's'} hidden: ${why.join(', ')}`;
-}
 
 /**
  * While a pipe is read, the first SIGINT/SIGTERM ends the input (after STOP_GRACE_MS, or at once
@@ -105,69 +75,40 @@ function stopOnSignal(): { signal: AbortSignal; arm(): void; disarm(): void } {
 
 /** Exit status: 0; 1 when some file could not be read at all; 3 when --fail-on findings were raised. */
 export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Promise<number> {
-  const style = styleFor(io, opts.color);
   const progress = makeProgress(io.err as NodeJS.WriteStream, opts.progress && !opts.json);
-  let failed = 0;
-  const totals = { connections: 0, tls: 0, notTls: 0 };
-  const outcomes: OutcomeCounts = new Map();
-  const hidden = { empty: 0, filtered: 0 };
+  const tracing = (opts.trace ?? false) && !opts.json;
+  const reporter = streamReporter(opts.json ? 'json' : 'text', {
+    out: io.out,
+    err: io.err,
+    color: opts.color,
+    verbose: opts.verbose,
+    ...(tracing ? { trace: { hex: opts.hex ?? false } } : {}),
+    progress,
+  });
+  const summary = new ReplaySummary();
+  summary.inputs = opts.files.length;
   /** Reading a pipe: each connection is written out as it comes, not with the next chunk. */
   let live = false;
-  const findings = new Map<string, { severity: Finding['severity']; connections: number }>();
-  let worst: Finding['severity'] | undefined;
-  const tracing = (opts.trace ?? false) && !opts.json;
-  const out = new Batch(io.out);
-  const render = (c: Connection, observer?: unknown): string =>
-    (tracing && observer instanceof TraceCollector ? `${renderTrace(c, observer, { style, hex: opts.hex ?? false })}\n` : '') +
-    `${renderConnection(c, { style, verbose: opts.verbose })}\n\n`;
-  /** With `held`, the text is made now and kept there, to be written when the connection's turn comes (hold below). */
-  const emit = (c: Connection, observer?: unknown, held?: { output: string }): void => {
+  const traceOf = (observer: SessionObserver | undefined): TraceCollector | undefined => (observer instanceof TraceCollector ? observer : undefined);
+  /** Judged and counted once, whether it is written now or waits for its turn. */
+  const judge = (c: Connection): Connection => {
     enrich(c, { ja4Raw: opts.ja4Raw ?? false });
-    for (const f of distinctFindings(c.findings!)) {
-      const seen = findings.get(f.id) ?? { severity: f.severity, connections: 0 };
-      seen.connections++;
-      if (severityRank(f.severity) < severityRank(seen.severity)) seen.severity = f.severity;
-      findings.set(f.id, seen);
-      if (!worst || severityRank(f.severity) < severityRank(worst)) worst = f.severity;
-    }
-    totals.connections++;
-    if (!c.tls) totals.notTls++;
-    else countOutcome(outcomes, c);
-    if (c.tls) totals.tls++;
-    if (held) {
-      if (!opts.json) held.output = render(c, observer);
-    } else if (opts.json) {
-      out.json(c);
-    } else {
-      progress.finish();
-      out.write(render(c, observer));
-    }
-    if (live) out.flush();
-  };
-  const heldLines = opts.json ? new HeldLines() : undefined;
-  const writeBytes = (b: Buffer): void => out.bytes(b);
-  /**
-   * A connection that waits for an earlier one: enriched, counted and its output made now, and
-   * written in its turn. What waits is its text or its JSON bytes (HeldLines says why), not the
-   * decoded connection.
-   */
-  const hold = (c: Connection, observer?: unknown): (() => void) => {
-    const held = { output: '' };
-    emit(c, observer, held);
-    if (heldLines) {
-      const line = heldLines.hold(c);
-      return () => heldLines.release(line, writeBytes);
-    }
-    return () => {
-      progress.finish();
-      out.write(held.output);
-    };
+    summary.add(c);
+    return c;
   };
   const stop = stopOnSignal();
   for (const file of opts.files) {
     const result = await replayFile(file, opts.filter, {
-      connection: emit,
-      hold,
+      connection: (c, observer) => {
+        reporter.connection(judge(c), traceOf(observer));
+        if (live) reporter.flush();
+      },
+      // A connection that waits for an earlier one: its output is made now and written in its turn.
+      hold: (c, observer) => {
+        const trace = traceOf(observer);
+        judge(c);
+        return reporter.hold ? reporter.hold(c, trace) : () => reporter.connection(c, trace);
+      },
       opened: (_f, info) => {
         live = info.stream;
         if (live) stop.arm();
@@ -175,43 +116,25 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
       ...(tracing ? { observer: (endpoints: [string, string]) => new TraceCollector(endpoints) } : {}),
       warning: (m) => {
         progress.finish();
-        out.flush();
+        reporter.flush();
         io.err.write(`tlspeek: warning: ${m}\n`);
       },
       progress: (f, done, total) => progress.update(f, done, total),
-      backpressure: () => {
-        out.flush();
-        return drained(io.out);
-      },
+      backpressure: () => reporter.flush(),
     }, { ...(opts.maxFlows !== undefined ? { maxFlows: opts.maxFlows } : {}), signal: stop.signal });
     stop.disarm();
     live = false;
-    hidden.empty += result.empty;
-    hidden.filtered += result.filtered;
-    out.flush();
+    summary.hidden.empty += result.empty;
+    summary.hidden.filtered += result.filtered;
+    reporter.flush();
     progress.finish();
     if (!result.ok) {
-      failed++;
+      summary.unreadable++;
       io.err.write(`tlspeek: ${result.error}\n`);
     }
   }
-  if (!opts.json && failed < opts.files.length) {
-    const t = totals;
-    // Why some connection numbers never showed goes at the end of the closing line, before its newline.
-    const note = hiddenNote(hidden.empty, hidden.filtered);
-    const closingLine = (text: string): void => void io.out.write(note ? text.replace(/\n$/, `${style.dim(note)}\n`) : text);
-    closingLine(
-      style.dim(`${t.connections} connection${t.connections === 1 ? '' : 's'}: ${t.tls} TLS (${outcomeLine(outcomes)}), ${t.notTls} not TLS`) + '\n',
-    );
-    if (findings.size > 0) {
-      const rows = [...findings]
-        .sort((a, b) => severityRank(a[1].severity) - severityRank(b[1].severity) || b[1].connections - a[1].connections || a[0].localeCompare(b[0]))
-        .map(([id, f]) => [f.severity === 'error' ? style.bad(f.severity) : f.severity === 'warning' ? style.warn(f.severity) : style.info(f.severity), id, String(f.connections)]);
-      const width = (io.out as { columns?: number }).columns;
-      io.out.write(`${renderTable(['severity', 'finding', 'connections'], rows, { style, ...(width ? { width } : {}), align: ['left', 'left', 'right'] })}\n`);
-    }
-  }
-  if (failed > 0) return 1;
-  if (opts.failOn && worst && severityRank(worst) <= severityRank(opts.failOn)) return FINDINGS_EXIT;
+  await reporter.end(summary);
+  if (summary.unreadable > 0) return 1;
+  if (opts.failOn && summary.worst && severityRank(summary.worst) <= severityRank(opts.failOn)) return FINDINGS_EXIT;
   return 0;
 }

@@ -4,8 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { replayFile, type ConnectionFilter } from './replay.js';
 import type { Connection } from '../tls/model.js';
 import { enrich } from './enrich.js';
-import { renderHtml } from '../report/html.js';
-import type { Io } from '../cli/io.js';
+import { HtmlReporter } from '../report/reporters/html.js';
+import { ReplaySummary } from '../report/summary.js';
+import type { Io } from './io.js';
 import { fsReason, outputPathProblem } from './output-path.js';
 
 export interface ReportCommandOptions {
@@ -26,32 +27,40 @@ export async function runReportCommand(opts: ReportCommandOptions, io: Io): Prom
     io.err.write(`tlspeek: ${problem}\n`);
     return 1;
   }
-  const conns: Connection[] = [];
-  let failed = 0;
+  const html = new HtmlReporter({
+    title: opts.title ?? `tlspeek report: ${opts.files.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ')}`,
+    save: (doc) => writeFile(opts.output, doc),
+  });
+  const summary = new ReplaySummary();
+  summary.inputs = opts.files.length;
   for (const file of opts.files) {
     const fileConns: Connection[] = [];
     const result = await replayFile(file, opts.filter, {
       connection: (c) => fileConns.push(enrich(c)),
       warning: (m) => io.err.write(`tlspeek: warning: ${m}\n`),
     });
-    conns.push(...fileConns.sort((a, b) => a.id - b.id));
+    // Each file's connections in number order (a connection may end after a later one began).
+    for (const c of fileConns.sort((a, b) => a.id - b.id)) {
+      summary.add(c);
+      html.connection(c);
+    }
     if (!result.ok) {
-      failed++;
+      summary.unreadable++;
       io.err.write(`tlspeek: ${result.error}\n`);
     }
   }
   // Every input unreadable: no report of nothing (and an older report of that name stays as it was).
-  if (failed === opts.files.length && conns.length === 0) {
+  const failed = summary.unreadable;
+  if (failed === opts.files.length && html.count === 0) {
     io.err.write(`tlspeek: no report written: ${failed === 1 ? 'the input could not be read' : `none of the ${failed} inputs could be read`}\n`);
     return 1;
   }
-  const html = renderHtml(conns, { title: opts.title ?? `tlspeek report: ${opts.files.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ')}`, generated: new Date().toISOString() });
   try {
-    await writeFile(opts.output, html);
+    await html.end(summary);
   } catch (e) {
     io.err.write(`tlspeek: cannot write ${opts.output}: ${fsReason(e)}\n`);
     return 1;
   }
-  io.err.write(`tlspeek: wrote ${opts.output} (${conns.length} connection${conns.length === 1 ? '' : 's'})\n`);
+  io.err.write(`tlspeek: wrote ${opts.output} (${html.count} connection${html.count === 1 ? '' : 's'})\n`);
   return failed > 0 ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { diffCommand, tooFewInputs } from './commands/diff.js';
 import { rulesCommand } from './commands/rules.js';
 import { reportCommand } from './commands/report.js';
 import { UsageError } from './errors.js';
-import { processIo, type Io } from './io.js';
+import { processIo, type Io } from '../app/io.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -1,29 +1,13 @@
 // Fingerprints of a decoded connection: JA3 and JA4 of the first ClientHello, JA3S of the
 // ServerHello that settled the handshake (after a HelloRetryRequest, the real ServerHello).
-// Pure: computed from the decoded model, no bytes needed.
+// Pure: computed from the decoded model, no bytes needed. The result type, Fingerprints, lives in
+// tls/model.ts with the Connection that carries it.
 import { digestHex } from './digest.js';
-import type { ClientHello, Connection } from '../tls/model.js';
+import type { ClientHello, Connection, Fingerprints } from '../tls/model.js';
 import { FifoMap } from '../util/fifo-map.js';
 import { finalServerHello } from '../tls/queries.js';
 import { ja3String, ja3sString } from './ja3.js';
 import { ja4, ja4Raw } from './ja4.js';
-
-/** `Connection.fingerprints` (schema/connection.schema.json). */
-export interface Fingerprints {
-  /** MD5 of ja3Full. */
-  ja3?: string;
-  /** The JA3 string: version,ciphers,extensions,groups,point formats (decimal, GREASE removed). */
-  ja3Full?: string;
-  ja3s?: string;
-  /** The JA3S string: version,cipher,extensions. */
-  ja3sFull?: string;
-  /** JA4 (client), e.g. t13d1516h2_8daaf6152771_e5627efa2ab1. */
-  ja4?: string;
-  /** JA4_r, the unhashed sorted form (only with --ja4-raw). */
-  ja4Raw?: string;
-  /** Why a fingerprint is missing (e.g. MD5 unavailable in FIPS mode, SSLv2-format hello). */
-  notes?: string[];
-}
 
 export interface FingerprintOptions {
   ja4Raw?: boolean;

@@ -4,7 +4,7 @@
 // header, as they were on the wire), then the decoded summary. Alerts are given in words.
 // Encrypted records are one line each; long runs of encrypted application data are folded.
 import type { Connection } from '../tls/model.js';
-import type { TraceEvent } from '../app/trace.js';
+import type { TraceEvent } from '../tls/trace.js';
 import { codePoint, nameOf } from '../tls/registry/registry.js';
 import { CONTENT_TYPES } from '../tls/registry/content-types.js';
 import { VERSIONS } from '../tls/registry/versions.js';

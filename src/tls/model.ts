@@ -289,5 +289,25 @@ export interface Connection {
   midstream?: true;
   errors: ConnectionError[];
   findings?: Finding[];
-  fingerprints?: import('../fingerprint/index.js').Fingerprints;
+  fingerprints?: Fingerprints;
+}
+
+/**
+ * `Connection.fingerprints` (schema/connection.schema.json), filled in by fingerprint/. The type
+ * lives with the model that carries it, so tls/ names nothing of fingerprint/.
+ */
+export interface Fingerprints {
+  /** MD5 of ja3Full. */
+  ja3?: string;
+  /** The JA3 string: version,ciphers,extensions,groups,point formats (decimal, GREASE removed). */
+  ja3Full?: string;
+  ja3s?: string;
+  /** The JA3S string: version,cipher,extensions. */
+  ja3sFull?: string;
+  /** JA4 (client), e.g. t13d1516h2_8daaf6152771_e5627efa2ab1. */
+  ja4?: string;
+  /** JA4_r, the unhashed sorted form (only with --ja4-raw). */
+  ja4Raw?: string;
+  /** Why a fingerprint is missing (e.g. MD5 unavailable in FIPS mode, SSLv2-format hello). */
+  notes?: string[];
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { distinctFindings } from '../../src/app/replay-command.js';
+import { distinctFindings } from '../../src/report/summary.js';
 import type { Finding } from '../../src/tls/model.js';
 
 test('distinctFindings gives what a Map keyed by id gives', () => {

@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { runCli } from '../helpers/cli.js';
 import { hasCommand } from '../helpers/servers.js';
 import { replayFile } from '../../src/app/replay.js';
-import { HeldLines, type HeldLine } from '../../src/app/held-lines.js';
+import { HeldLines, type HeldLine } from '../../src/report/held-lines.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const TLS12 = fileURLToPath(new URL('../../captures/tls12.pcap', import.meta.url));

@@ -9,7 +9,8 @@ import { parseHostPort, isLoopback, formatHostPort, AddressError } from '../../s
 import { renderTable, fitColumns } from '../../src/report/table.js';
 import { makeStyle } from '../../src/report/style.js';
 import { PcapWriter, MAX_SEGMENT } from '../../src/proxy/pcap-writer.js';
-import { ProxySummary } from '../../src/proxy/summary.js';
+import { ProxySummary } from '../../src/report/summary.js';
+import { renderProxySummary } from '../../src/report/reporters/text.js';
 import { replayFile } from '../../src/app/replay.js';
 import type { Connection } from '../../src/tls/model.js';
 import { hasCommand, runCommand } from '../helpers/servers.js';
@@ -68,14 +69,14 @@ describe('ProxySummary', () => {
       stats: { client: {} as never, server: {} as never },
       version: { code: 0x303, name: 'TLS 1.2' },
     } as unknown as Connection;
-    s.add({ ...base, complete: true, outcome: 'complete', outcomeBasis: 'seen', serverHello: { cipherSuite: { code: 0xc030, name: 'TLS_X' } } } as Connection, [10, 20], [
+    s.add({ ...base, complete: true, outcome: 'complete', outcomeBasis: 'seen', serverHello: { cipherSuite: { code: 0xc030, name: 'TLS_X' } }, findings: [
       { id: 'x', severity: 'error', title: '', detail: '' },
-    ]);
-    s.add({ ...base, complete: false, outcome: 'failed', outcomeBasis: 'seen', alerts: [{ from: 'server', level: { code: 2, name: 'fatal' }, description: { code: 40, name: 'handshake_failure' }, encrypted: false, offset: 0 }] } as Connection, [1, 1], undefined);
-    s.add({ ...base, complete: false, outcome: 'failed', outcomeBasis: 'inferred' } as Connection, [1, 1], undefined);
-    s.add({ ...base, complete: false, outcome: 'unknown', outcomeBasis: 'inferred' } as Connection, [1, 1], undefined);
-    s.add(undefined, [0, 0], undefined);
-    const text = s.render({ style: makeStyle(false) });
+    ] } as Connection, [10, 20]);
+    s.add({ ...base, complete: false, outcome: 'failed', outcomeBasis: 'seen', alerts: [{ from: 'server', level: { code: 2, name: 'fatal' }, description: { code: 40, name: 'handshake_failure' }, encrypted: false, offset: 0 }] } as Connection, [1, 1]);
+    s.add({ ...base, complete: false, outcome: 'failed', outcomeBasis: 'inferred' } as Connection, [1, 1]);
+    s.add({ ...base, complete: false, outcome: 'unknown', outcomeBasis: 'inferred' } as Connection, [1, 1]);
+    s.add(undefined, [0, 0]);
+    const text = renderProxySummary(s, { style: makeStyle(false) });
     assert.match(text, /connections\s+│\s+5/);
     assert.match(text, /handshakes complete\s+│\s+1/);
     assert.match(text, /handshakes failed\s+│\s+2 \(1 inferred\)/);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { replayFile } from '../../src/app/replay.js';
-import { TraceCollector } from '../../src/app/trace.js';
+import { TraceCollector } from '../../src/tls/trace.js';
 import { renderTrace } from '../../src/report/trace.js';
 import { makeStyle } from '../../src/report/style.js';
 import type { Connection } from '../../src/tls/model.js';

@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replayFile } from '../../src/app/replay.js';
-import { TraceCollector } from '../../src/app/trace.js';
+import { TraceCollector } from '../../src/tls/trace.js';
 import type { SessionObserver } from '../../src/tls/session.js';
 import { CORPUS_DIR } from '../capture/helpers.js';
 

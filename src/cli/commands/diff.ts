@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { runDiff, type DiffOptions } from '../../app/diff.js';
 import type { ColorChoice } from '../../report/style.js';
 import { UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../app/io.js';
 import { colorOption, inputList } from '../options.js';
 
 interface DiffArgs {

@@ -4,7 +4,7 @@ import { AddressError, parseHostPort } from '../../proxy/address.js';
 import type { ColorChoice } from '../../report/style.js';
 import { outputPathProblem } from '../../app/output-path.js';
 import { UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../app/io.js';
 import { colorOption, numberOption } from '../options.js';
 
 interface ProxyArgs {

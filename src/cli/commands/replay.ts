@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runReplayCommand, type ReplayCommandOptions } from '../../app/replay-command.js';
 import type { ColorChoice } from '../../report/style.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../app/io.js';
 import { checkNumber } from '../errors.js';
 import { DEFAULT_MAX_FLOWS } from '../../capture/flows.js';
 import { colorOption, inputList, numberOption } from '../options.js';

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runReportCommand, type ReportCommandOptions } from '../../app/report.js';
-import type { Io } from '../io.js';
+import type { Io } from '../../app/io.js';
 import { inputList, numberOption } from '../options.js';
 
 interface ReportArgs {

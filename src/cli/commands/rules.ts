@@ -5,7 +5,8 @@ import { findRule, RULES, type Rule } from '../../rules/index.js';
 import { renderFix } from '../../rules/helpers.js';
 import type { ColorChoice, Style } from '../../report/style.js';
 import { renderTable } from '../../report/table.js';
-import { styleFor, write, type Io } from '../io.js';
+import { styleFor, type Io } from '../../app/io.js';
+import { write } from '../../util/streams.js';
 import { colorOption } from '../options.js';
 
 interface RulesArgs {

@@ -1,8 +1,9 @@
-// Collects a session's observer taps (whole records, plaintext handshake messages) in the order
-// they happened, for `--trace`. One collector per connection; the report/trace.ts renderer turns
-// it into text once the connection ends.
+// A session observer for `--trace`: collects a session's taps (whole records, plaintext handshake
+// messages) in the order they happened. One collector per connection, handed to the TlsSession as
+// its observer; report/trace.ts renders it once the connection ends. Another observer (a live
+// record log, a decryption check) implements SessionObserver the same way.
 import { copyBytes } from '../bytes/queue.js';
-import type { MessageEvent, RecordEvent, SessionObserver } from '../tls/session.js';
+import type { MessageEvent, RecordEvent, SessionObserver } from './session.js';
 
 export type TraceEvent = ({ kind: 'record' } & RecordEvent) | ({ kind: 'message' } & MessageEvent);
 

@@ -1,8 +1,9 @@
-// Wrapping cells before they reach the table. cli-table3 wraps on word boundaries but cuts a
-// word longer than its column with "…"; a file path, a DN or a scheme name must not lose its end,
-// so cells are wrapped here (words first, then long words at "/", ",", "_", "-", ":", ".") to the
-// widths report/table.ts will choose, and colour is applied per line afterwards.
-import { fitColumns } from '../report/table.js';
+// Wrapping the cells of `tlspeek diff`'s tables before they reach the table. cli-table3 wraps on
+// word boundaries but cuts a word longer than its column with "…"; a file path, a DN or a scheme
+// name must not lose its end, so cells are wrapped here (words first, then long words at "/",
+// ",", "_", "-", ":", ".") to the widths table.ts will choose, and colour is applied per line
+// afterwards.
+import { fitColumns } from './table.js';
 
 export type Tone = 'warn' | 'bad' | 'ok';
 

@@ -1,13 +1,13 @@
-// The text form of a diff: an inputs table, then per section one line with how many fields are
+// The text form of `tlspeek diff` (the comparison itself is diff/sections.ts): an inputs table, then per section one line with how many fields are
 // equal and a table of the fields that differ (all fields with --all). Rows are fields, columns
 // are inputs; list items get a row each, showing their position per input and how it changed
-// against the first input. Colour only through Style; tables through report/table.ts.
-import { renderTable } from '../report/table.js';
-import { safe, type Style } from '../report/style.js';
-import { fitCells, type Cell } from './layout.js';
-import { describeChange } from './list.js';
-import type { DiffInput } from './json.js';
-import { allEqual, sectionCounts, type ItemCell, type ListRow, type Section, type ValueRow } from './sections.js';
+// against the first input. Colour only through Style; tables through table.ts.
+import { renderTable } from './table.js';
+import { safe, type Style } from './style.js';
+import { fitCells, type Cell } from './diff-layout.js';
+import { describeChange } from '../diff/list.js';
+import type { DiffInput } from '../diff/json.js';
+import { allEqual, sectionCounts, type ItemCell, type ListRow, type Section, type ValueRow } from '../diff/sections.js';
 
 export interface RenderOptions {
   style: Style;

@@ -4,7 +4,7 @@
 // promoting it cost ~10% of replay --json on the bench capture (most of its connections end a
 // little out of order). The bytes go into reused 1 MiB slabs, not a Buffer per line: a fresh
 // buffer per line cost a page fault per 4 KiB on VMs where faults are slow.
-import { JsonLineEncoder } from '../report/json.js';
+import { JsonLineEncoder } from './json.js';
 
 const SLAB_BYTES = 1 << 20;
 /**
