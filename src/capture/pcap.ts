@@ -6,14 +6,14 @@
 // bytes as synchronous 'data' events on a stand-in stream. Two costs go away that way, each
 // larger than all of pcap-parser's own parsing: a fresh read buffer per chunk (its pages are
 // faulted in anew by every read on VMs where that is slow), and pcap-parser's copy of its
-// leftover plus each new chunk into a fresh zero-filled buffer, which RecordAligner avoids by
-// cutting the input at record boundaries. Packet data handed to the sink is a view of the read
+// leftover plus each new chunk into a fresh zero-filled buffer, which ParserFeed avoids by
+// giving it only whole pieces. Packet data handed to the sink is a view of the read
 // buffer, valid only during sink.packet() (CapturedPacket.data says so; what outlives the call
 // is copied by reassembly and by the TLS session).
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import pcapParser from 'pcap-parser';
-import type { GlobalHeader, Packet } from 'pcap-parser';
+import type { GlobalHeader, Packet, PacketHeader, Parser } from 'pcap-parser';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 
 /** Floor of the per-record caplen cap: tcpdump's MAXIMUM_SNAPLEN (262144), the largest any libpcap writes. */
@@ -22,37 +22,37 @@ const GLOBAL_HEADER_LEN = 24;
 const RECORD_HEADER_LEN = 16;
 
 /**
- * Cuts the file's bytes into pieces that end on record boundaries, so pcap-parser never has a
- * leftover to copy. Whole records inside a read go out as views of it; a record that straddles
- * two reads is copied once, here. It also rewrites the nanosecond magic to the microsecond one
- * of the same byte order so pcap-parser accepts it (the 'microseconds' it reports are then ns).
+ * Hands pcap-parser the file's bytes so that it never has a leftover to copy, without reading a
+ * header itself: pcap-parser parses the global header and every record header, once, and its
+ * events ('globalHeader', 'packetHeader', 'packet') say what it waits for when a read ends inside
+ * a piece, which `waitingFor` turns into that piece's length. Such a start of a piece (a view of
+ * the read buffer, which is read into again) is taken out of the parser and copied; the bytes
+ * that complete it are copied to it from the next reads, and the whole piece handed over once.
+ * Whole records inside a read go out as views of it. It also rewrites the nanosecond magic to the
+ * microsecond one of the same byte order so pcap-parser accepts it (the 'microseconds' it reports
+ * are then ns).
  */
-class RecordAligner {
+class ParserFeed {
   private seen = 0;
-  /** The start of a record (or of the global header) that straddles reads, copied. */
-  private pending: Buffer[] = [];
-  private pendingLen = 0;
-  /** Length of the pending piece once its header is known, else -1. */
-  private pieceLen = -1;
-  private headerSeen = false;
-  private little = true;
-  private cap = PCAP_MIN_CAPLEN_CAP;
-  /** Past a record length we will not buffer: nothing more goes out. */
-  private stopped = false;
+  /** The start of the piece pcap-parser waits for, copied out of it. */
+  private held: Buffer[] = [];
+  private heldLen = 0;
 
   /**
-   * `out` gets the pieces; `corrupt` is told of a record header whose captured length is over
-   * the cap, once every record before it has gone out (readPcap's own count is then at it).
+   * `waitingFor` is the length of the piece pcap-parser is in (the global header, a record header
+   * or a record's data), known from its events; `stopped` is true once reading has ended.
    */
   constructor(
+    private readonly parser: Parser,
+    private readonly feed: SyncFeed,
     private readonly ns: boolean,
-    private readonly out: (piece: Buffer) => void,
-    private readonly corrupt: (caplen: number, cap: number) => void,
+    private readonly waitingFor: () => number,
+    private readonly stopped: () => boolean,
   ) {}
 
-  /** Bytes of an incomplete record (or global header) still held: at the end of the file, what the truncation cut. */
+  /** Bytes of the unfinished piece held here (of a record's data: without the header pcap-parser has already parsed). */
   get heldBytes(): number {
-    return this.pendingLen;
+    return this.heldLen;
   }
 
   /** Takes the next bytes of the file; `chunk` may be reused by the caller once this returns. */
@@ -65,83 +65,34 @@ class RecordAligner {
       }
     }
     this.seen += chunk.length;
-    if (!this.stopped) this.align(chunk);
-  }
-
-  private align(chunk: Buffer): void {
     let pos = 0;
-    if (this.pendingLen > 0) {
-      if (this.pieceLen < 0) {
-        const hdr = this.headerSeen ? RECORD_HEADER_LEN : GLOBAL_HEADER_LEN;
-        pos = this.addPending(chunk, 0, hdr);
-        if (this.pendingLen < hdr) return;
-        const head = Buffer.concat(this.pending, this.pendingLen);
-        this.pending = [head];
-        this.pieceLen = this.pieceLength(head, 0);
-        if (this.pieceLen < 0) return this.giveUp(head);
-      }
-      pos = this.addPending(chunk, pos, this.pieceLen);
-      if (this.pendingLen < this.pieceLen) return;
-      this.out(Buffer.concat(this.pending, this.pendingLen));
-      this.pending = [];
-      this.pendingLen = 0;
-      this.pieceLen = -1;
+    while (this.heldLen > 0) {
+      // Complete the held piece, hand it over whole (pcap-parser parses all of it), and go on:
+      // a record header handed over this way leaves pcap-parser waiting for the data that follows.
+      const take = Math.min(this.waitingFor() - this.heldLen, chunk.length - pos);
+      this.held.push(Buffer.from(chunk.subarray(pos, pos + take)));
+      this.heldLen += take;
+      pos += take;
+      if (this.heldLen < this.waitingFor()) return;
+      const piece = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held, this.heldLen);
+      this.held = [];
+      this.heldLen = 0;
+      this.give(piece);
+      if (this.stopped()) return;
     }
-    let cut = pos;
-    if (!this.headerSeen && cut + GLOBAL_HEADER_LEN <= chunk.length) cut += this.pieceLength(chunk, cut);
-    if (this.headerSeen) {
-      // The record walk, inlined: it runs once per packet.
-      const cap = this.cap;
-      const len = chunk.length;
-      const le = this.little;
-      while (cut + RECORD_HEADER_LEN <= len) {
-        const c = cut + 8;
-        const caplen = le
-          ? (chunk[c]! | (chunk[c + 1]! << 8) | (chunk[c + 2]! << 16)) + chunk[c + 3]! * 0x1000000
-          : chunk[c]! * 0x1000000 + ((chunk[c + 1]! << 16) | (chunk[c + 2]! << 8) | chunk[c + 3]!);
-        if (caplen > cap) {
-          if (cut > pos) this.out(chunk.subarray(pos, cut));
-          return this.giveUp(chunk.subarray(cut));
-        }
-        if (cut + RECORD_HEADER_LEN + caplen > len) {
-          this.pieceLen = RECORD_HEADER_LEN + caplen;
-          break;
-        }
-        cut += RECORD_HEADER_LEN + caplen;
-      }
+    if (pos < chunk.length) this.give(chunk.subarray(pos));
+    const rest = this.parser.buffer;
+    if (rest !== null && rest.length > 0 && !this.stopped()) {
+      this.held = [Buffer.from(rest)];
+      this.heldLen = rest.length;
+      this.parser.buffer = null;
     }
-    if (cut > pos) this.out(chunk.subarray(pos, cut));
-    if (cut < chunk.length) this.addPending(chunk, cut, chunk.length);
   }
 
-  /** Copies chunk bytes from `at` into the pending piece until it holds `upTo` bytes; returns the new position. */
-  private addPending(chunk: Buffer, at: number, upTo: number): number {
-    const take = Math.min(Math.max(0, upTo - this.pendingLen), chunk.length - at);
-    if (take > 0) {
-      this.pending.push(Buffer.from(chunk.subarray(at, at + take)));
-      this.pendingLen += take;
-    }
-    return at + take;
-  }
-
-  /** Length of the piece whose header starts at `at` (the global header, or a record), or -1 for a record we will not buffer. */
-  private pieceLength(b: Buffer, at: number): number {
-    if (!this.headerSeen) {
-      this.headerSeen = true;
-      this.little = b[at] === 0xd4; // the magic, already rewritten to its microsecond form
-      this.cap = Math.max(this.little ? b.readUInt32LE(at + 16) : b.readUInt32BE(at + 16), PCAP_MIN_CAPLEN_CAP);
-      return GLOBAL_HEADER_LEN;
-    }
-    const caplen = this.little ? b.readUInt32LE(at + 8) : b.readUInt32BE(at + 8);
-    return caplen > this.cap ? -1 : RECORD_HEADER_LEN + caplen;
-  }
-
-  /** `header` starts with the record header whose length is over the cap. */
-  private giveUp(header: Buffer): void {
-    this.stopped = true;
-    this.pending = [];
-    this.pendingLen = 0;
-    this.corrupt(this.little ? header.readUInt32LE(8) : header.readUInt32BE(8), this.cap);
+  private give(piece: Buffer): void {
+    // With nothing left over pcap-parser takes the piece as its buffer instead of copying it.
+    if (this.parser.buffer !== null && this.parser.buffer.length === 0) this.parser.buffer = null;
+    this.feed.emit('data', piece);
   }
 }
 
@@ -166,6 +117,10 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
   let packets = 0;
   let bytesRead = 0;
   let offset = GLOBAL_HEADER_LEN; // file offset of the next record header
+  /** Largest captured length believed: the snaplen, at least PCAP_MIN_CAPLEN_CAP. */
+  let cap = PCAP_MIN_CAPLEN_CAP;
+  /** Captured length of the record whose header pcap-parser parsed and whose data it waits for; -1 between records. */
+  let dataLength = -1;
   const nsecFactor = ns ? 1 : 1000;
   const finish = (err?: unknown): void => {
     if (settled) return;
@@ -180,6 +135,7 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
   });
   parser.on('globalHeader', (h: GlobalHeader) => {
     header = h;
+    cap = Math.max(h.snapshotLength, PCAP_MIN_CAPLEN_CAP);
     // draft-ietf-opsawg-pcap §4: the link type is the low 16 bits; the high bits carry FCS info.
     linkType = h.linkLayerType & 0xffff;
     // pcap-parser's version test is `major != 2 && minor != 4`, so 2.3 etc. slip through.
@@ -188,11 +144,26 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
     }
     ctx.onLinkType(linkType);
   });
+  // Checked as pcap-parser parses each record header, before it would buffer the rest of the
+  // file waiting for a captured length that is garbage.
+  parser.on('packetHeader', (h: PacketHeader) => {
+    if (settled) return;
+    if (h.capturedLength > cap) {
+      ctx.sink.warning(
+        `${ctx.path}: corrupt record header for packet ${packets + 1} at offset ${offset}: ` +
+          `captured length ${h.capturedLength} exceeds ${cap}; stopped reading (${notRead(ctx.fileSize, offset)})`,
+      );
+      finish();
+      return;
+    }
+    dataLength = h.capturedLength;
+  });
   // One object for every packet: the sink may use it only during its call (CapturedPacket).
   const p: CapturedPacket = { index: 0, sec: 0, nsec: 0, linkType: 0, caplen: 0, origLen: 0, data: new Uint8Array(0) };
   parser.on('packet', (pkt: Packet) => {
     if (settled) return;
     const h = pkt.header;
+    dataLength = -1;
     packets++;
     offset += RECORD_HEADER_LEN + h.capturedLength;
     p.index = packets;
@@ -220,38 +191,27 @@ export async function readPcap(ctx: FormatContext, ns: boolean): Promise<FormatR
     finish();
   });
 
-  // The aligner reads every record header before pcap-parser does, so a captured length over the
-  // cap is caught there, before pcap-parser would buffer the rest of the file waiting for it.
-  const aligner = new RecordAligner(
+  const input = new ParserFeed(
+    parser,
+    feed,
     ns,
-    (piece) => {
-      if (settled) return;
-      // With nothing left over pcap-parser takes the piece as its buffer instead of copying it.
-      if (parser.buffer !== null && parser.buffer.length === 0) parser.buffer = null;
-      feed.emit('data', piece);
-    },
-    (caplen, max) => {
-      if (settled) return;
-      ctx.sink.warning(
-        `${ctx.path}: corrupt record header for packet ${packets + 1} at offset ${offset}: ` +
-          `captured length ${caplen} exceeds ${max}; stopped reading (${notRead(ctx.fileSize, offset)})`,
-      );
-      finish();
-    },
+    () => (header === null ? GLOBAL_HEADER_LEN : dataLength >= 0 ? dataLength : RECORD_HEADER_LEN),
+    () => settled,
   );
-  /** Bytes of the incomplete last record at the end of the file (the aligner holds them). */
+  /** Bytes of the incomplete last record at the end of the file. */
   let truncated = 0;
   try {
     bytesRead = await ctx.read((chunk) => {
-      aligner.write(chunk);
+      input.write(chunk);
       return !settled;
     });
   } catch (e) {
     finish(e);
   }
   if (!settled) {
-    // What the aligner still holds is the incomplete last record: pcap-parser never sees it.
-    truncated = aligner.heldBytes;
+    // The incomplete last record: its header when pcap-parser has parsed it, and what of the rest
+    // the feed holds (pcap-parser never sees it).
+    truncated = (dataLength >= 0 ? RECORD_HEADER_LEN : 0) + input.heldBytes;
     feed.emit('end');
   }
   if (failure !== undefined) throw failure;
