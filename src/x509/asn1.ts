@@ -3,26 +3,31 @@
 // tree asn1js builds, through this file; nothing in x509/ reads DER any other way.
 //
 // One fromBER per DER encoding: the certificate once (parseEmbedded off, so an extnValue or the
-// subjectPublicKey stays an opaque OCTET/BIT STRING), then each encapsulated encoding its decoder
+// subjectPublicKey stays an opaque OCTET/BIT STRING), then each encapsulated encoding a decoder
 // needs (an extension's value, an RSAPublicKey), each over a subarray of the certificate
 // (copyInput off: no copy), so every block's bytes are a view of the caller's buffer and its
 // absolute offset is where that view starts.
 //
 // What asn1js does not do, this file does:
 // - Errors with an offset and a field path. asn1js reports a failure as `offset === -1` with an
-//   English `error` string on a result that keeps only the children read before the failing one,
-//   and some of its value decoders throw (GeneralizedTime's "Wrong input string for conversion").
-//   The cursor (Items) hands out the children asn1js read; where they stop short, or do not line
-//   up, it parses the next element again on its own, bounded by its container, and so reaches the
-//   deepest element that fails, which becomes a Malformed naming the field the decoder asked for
-//   and the element's offset. That re-parse only happens on damaged input, and only along the
-//   fields a decoder reads (a dozen levels at most in a certificate), so it stays linear.
-// - DER's framing rules. asn1js reads BER: it accepts indefinite lengths, and checks an element's
-//   length against the whole input rather than against its container. The cursor refuses an
-//   indefinite length (X.690 §10.1) and an element that runs past its container.
+//   English `error` string on a result that keeps only the children read before the failing
+//   one, and some of its value decoders throw (GeneralizedTime's "Wrong input string for
+//   conversion"). The cursor (Items) hands out the children asn1js read; where they stop short,
+//   or do not line up with the bytes, it parses the next element again on its own, bounded by
+//   its container. That re-parse only happens on damaged input, and only along the fields a
+//   decoder reads (a dozen levels at most in a certificate), so it stays linear in the size.
+//   What it finds: identifier or length octets asn1js cannot read, an indefinite length, an
+//   element longer than its container: Malformed at once, naming the field the decoder asked
+//   for and the offset. A value asn1js could not decode (a BIT STRING with 9 unused bits, an
+//   odd-length BMPString, an unparseable GeneralizedTime) is still a well-delimited element: it
+//   is handed out, its content octets readable, and only asking asn1js for its meaning (an
+//   OBJECT IDENTIFIER's arcs) reports asn1js's reason. So a Name attribute of any type shows as
+//   "#hex" (RFC 4514 §2.4) and a validity time gets our own check, whatever asn1js made of them.
+// - DER's framing. asn1js reads BER: it accepts indefinite lengths, and checks an element's
+//   length against the whole input rather than against its container. The cursor refuses both.
 // - A certificate cut short (a capture that lost its end). asn1js gives up at the outermost
-//   SEQUENCE; the cursor reads what is there and reports "truncated, need N more bytes" where the
-//   bytes run out, so the fields before the cut are kept.
+//   SEQUENCE; Items.expectOuter hands the two outer SEQUENCEs out with what is there, so the
+//   fields before the cut are still read.
 //
 // asn1js 4 caps the nesting depth of one parse (MAX_DEPTH below; 10,000 nested SEQUENCEs are
 // refused, not recursed), and the size of one certificate is capped before it gets here
@@ -69,8 +74,6 @@ export const MAX_DEPTH = 64;
 const MAX_NODES = 32 * 1024;
 
 const OPTIONS = { copyInput: false, parseEmbedded: false, maxDepth: MAX_DEPTH, maxNodes: MAX_NODES } as const;
-/** Reads the identifier and length of one element and none of its contents (see parseAt). */
-const HEADER_ONLY = { ...OPTIONS, maxDepth: 0 } as const;
 
 /** The identifier octet of a block as on the wire; tag numbers of 31 and over keep 0x1f (X.690 §8.1.2.4). */
 export function tagOf(b: Block): number {
@@ -90,10 +93,12 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** A constructed block asn1js could not finish: its contents end at `end`, `missing` bytes short of what its length says. */
-interface Cut {
-  end: number;
-  missing: number;
+function truncated(missing: number): string {
+  return `truncated, need ${plural(missing, 'more byte')}`;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /**
@@ -101,15 +106,17 @@ interface Cut {
  * `bytes[0]` (in the certificate, or in the TLS stream for a CertificateRequest's CA name), so
  * offsets in errors point into what the user has.
  *
- * @example const d = new Der(der); const cert = d.top('').expect(TAG.SEQUENCE, 'Certificate');
+ * @example const d = new Der(der); const cert = d.items(d.top('').expect(TAG.SEQUENCE, 'Certificate'), 'Certificate');
  */
 export class Der {
   readonly bytes: Uint8Array;
   readonly base: number;
   /** Absolute offset of a block = its view's byteOffset - anchor (all views share bytes' buffer). */
   private readonly anchor: number;
-  /** Blocks handed out although asn1js could not read them to the end (damaged input only). */
-  private cuts: Map<Block, Cut> | undefined;
+  /** Constructed blocks longer than their container: how many bytes are missing (damaged input only). */
+  private cuts: Map<Block, number> | undefined;
+  /** Primitive blocks whose value asn1js could not decode, with its reason (damaged input only). */
+  private broken: Map<Block, string> | undefined;
 
   constructor(bytes: Uint8Array, base = 0) {
     this.bytes = bytes;
@@ -137,10 +144,19 @@ export class Der {
     return this.valueOffset(b) + b.lenBlock.length;
   }
 
+  /** Bytes of the block past the end of its container (> 0 only for what Items.expectOuter hands out). */
+  missing(b: Block): number {
+    return this.cuts?.get(b) ?? 0;
+  }
+
+  /** asn1js's reason for not decoding the block's value, or undefined. */
+  failure(b: Block): string | undefined {
+    return this.broken?.get(b);
+  }
+
   /**
-   * The whole element, identifier to last content octet (a view, no copy). Throws Malformed
-   * for an element the input cut short (the cursor hands those out so that a decoder can read
-   * what is there, but the element as a whole is not).
+   * The whole element, identifier to last content octet (a view, no copy). Throws for an
+   * element cut short by its container.
    */
   raw(b: Block, what = ''): Uint8Array {
     this.whole(b, what);
@@ -156,76 +172,92 @@ export class Der {
   }
 
   private whole(b: Block, what: string): void {
-    const cut = this.cuts?.get(b);
-    if (cut !== undefined && cut.missing > 0) throw new Malformed(`truncated, need ${plural(cut.missing, 'more byte')}`, this.offset(b), what);
+    const missing = this.missing(b);
+    if (missing > 0) throw new Malformed(truncated(missing), this.valueOffset(b), what);
   }
 
-  /** A cursor over a constructed block's elements. */
+  /** A cursor over a constructed block's elements (up to the end of the input, for one cut short). */
   items(b: Block, what: string): Items {
     const start = this.valueOffset(b);
-    const cut = this.cuts?.get(b);
+    const missing = this.missing(b);
     const kids = b.idBlock.isConstructed ? childrenOf(b) : NONE;
-    if (cut !== undefined) return new Items(this, kids, start, cut.end, cut.missing, what);
-    return new Items(this, kids, start, start + b.lenBlock.length, 0, what);
-  }
-
-  /** A view of the input from absolute offset `from` to `to`. */
-  slice(from: number, to: number): Uint8Array {
-    return this.bytes.subarray(from - this.base, to - this.base);
+    return new Items(this, kids, start, start + b.lenBlock.length - missing, missing, what);
   }
 
   /**
-   * Parses the one element at absolute offset `at`, within its container's end `end`. A
-   * constructed element that asn1js could not finish is returned with the children it read (the
-   * cursor over it finds the problem when a decoder gets there); anything else that cannot be
-   * read throws Malformed at `at`.
+   * Parses the one element at absolute offset `at`, within its container's end `end`, for the
+   * cursor. Throws Malformed when its identifier or length octets cannot be read, its length is
+   * indefinite, or a primitive element runs past `end`. A constructed one that runs past `end`
+   * comes back marked (missing); a value asn1js could not decode comes back marked (failure).
    */
   parseAt(at: number, end: number, what: string): Block {
-    const input = this.slice(at, end);
-    let r: ReturnType<typeof fromBER>;
+    const input = this.bytes.subarray(at - this.base, end - this.base);
+    let r: ReturnType<typeof fromBER> | undefined;
+    let thrown: string | undefined;
     try {
       r = fromBER(input, OPTIONS);
     } catch (e) {
-      // A value decoder threw (asn1js's GeneralizedTime does) somewhere inside. Read the
-      // identifier and length alone: a constructed element then comes back empty, and the
-      // cursor over it parses its elements one by one, down to the one that throws.
-      let head: ReturnType<typeof fromBER> | undefined;
-      try {
-        head = fromBER(input, HEADER_ONLY);
-      } catch {
-        head = undefined;
-      }
-      if (head === undefined || !head.result.idBlock.isConstructed) {
-        throw new Malformed(`bad value (identifier 0x${hex2(input[0]!)}): ${e instanceof Error ? e.message : String(e)}`, at, what);
-      }
-      r = head;
+      // A value decoder threw (asn1js's GeneralizedTime does), here or inside: read the header alone.
+      thrown = message(e);
+      r = headerOf(input);
+      if (r === undefined) throw new Malformed(`bad value (identifier 0x${hex2(input[0]!)}): ${thrown}`, at, what);
     }
     const b = r.result;
     const id = b.idBlock;
     const len = b.lenBlock;
-    if (id.blockLength === 0 || id.error !== '') throw new Malformed(`bad identifier octets: ${id.error || b.error}`, at, what);
-    if (len.blockLength === 0 || len.error !== '') throw new Malformed(`bad length octets: ${len.error || b.error}`, at + id.blockLength, what);
+    if (id.blockLength === 0 || id.error !== '') throw new Malformed(headerError('identifier', id.error || b.error), at, what);
+    if (len.blockLength === 0 || len.error !== '') throw new Malformed(headerError('length', len.error || b.error), at + id.blockLength, what);
     if (len.isIndefiniteForm) throw new Malformed('indefinite length is not DER (X.690 §10.1)', at + id.blockLength, what);
-    const declaredEnd = at + id.blockLength + len.blockLength + len.length;
-    if (r.offset !== -1 && declaredEnd <= end) return b;
-    const missing = Math.max(0, declaredEnd - end);
-    if (!id.isConstructed) {
-      throw new Malformed(missing > 0 ? `truncated, need ${plural(missing, 'more byte')}` : `bad ${blockName(b)}: ${b.error}`, at, what);
+    const valueAt = at + id.blockLength + len.blockLength;
+    const missing = valueAt + len.length - end;
+    // asn1js refuses some elements only after reading the length ("[UNIVERSAL 15] is reserved",
+    // a length over its 16 MiB cap), and such a result is not tied to the input.
+    if (b.valueBeforeDecodeView.buffer !== this.bytes.buffer || this.offset(b) !== at) {
+      throw missing > 0 ? new Malformed(truncated(missing), valueAt, what) : new Malformed(`bad identifier octets: ${b.error}`, at, what);
     }
-    (this.cuts ??= new Map()).set(b, { end: Math.min(declaredEnd, end), missing });
+    if (missing > 0) {
+      if (!id.isConstructed) throw new Malformed(truncated(missing), valueAt, what);
+      (this.cuts ??= new Map()).set(b, missing);
+    } else if (thrown !== undefined || r.offset === -1) {
+      // A constructed element needs no mark: the cursor over it reaches the element that failed.
+      if (!id.isConstructed) (this.broken ??= new Map()).set(b, thrown ?? b.error);
+    }
     return b;
   }
 }
+
+/** asn1js's reason for not reading identifier or length octets; running out of input is said as truncation. */
+function headerError(which: 'identifier' | 'length', error: string): string {
+  if (error === 'Zero buffer length' || error.startsWith('End of input reached')) return `truncated in the ${which} octets`;
+  return `bad ${which} octets: ${error}`;
+}
+
+/**
+ * The element's identifier and length octets alone, as asn1js reads them from ever longer
+ * prefixes of `input` (no value decoder runs until the contents are all there), or undefined.
+ */
+function headerOf(input: Uint8Array): ReturnType<typeof fromBER> | undefined {
+  for (let k = 2; k <= Math.min(input.length, MAX_HEADER); k++) {
+    let r: ReturnType<typeof fromBER>;
+    try {
+      r = fromBER(input.subarray(0, k), OPTIONS);
+    } catch {
+      return undefined; // the contents are all there and still throw: an empty value
+    }
+    const b = r.result;
+    if (b.idBlock.error === '' && b.idBlock.blockLength > 0 && b.lenBlock.error === '' && b.lenBlock.blockLength > 0) return r;
+  }
+  return undefined;
+}
+
+/** Identifier and length octets together never take more (X.690 §8.1.2.4, §8.1.3.5; asn1js reads lengths of up to 8 octets). */
+const MAX_HEADER = 16;
 
 const NONE: readonly Block[] = [];
 
 function childrenOf(b: Block): readonly Block[] {
   const v = (b.valueBlock as unknown as { value?: unknown }).value;
   return Array.isArray(v) ? (v as Block[]) : NONE;
-}
-
-function blockName(b: Block): string {
-  return (b.constructor as { NAME?: string }).NAME ?? 'value';
 }
 
 /**
@@ -244,9 +276,9 @@ export class Items {
     /** The elements asn1js read; handed out while they line up with the bytes, then parsed afresh. */
     private readonly kids: readonly Block[],
     start: number,
-    /** Absolute offset where these contents end (clipped to the input when it was cut short). */
+    /** Absolute offset where these contents end (the end of the input, for contents cut short). */
     private readonly end: number,
-    /** Bytes the contents should have past `end`: > 0 when the input was cut short. */
+    /** Bytes the contents lack past `end` (> 0 only inside what expectOuter handed out). */
     private readonly missing: number,
     /** The container's path, for errors about the container itself. */
     readonly path: string,
@@ -256,17 +288,17 @@ export class Items {
 
   /** Absolute offset of the next element. */
   get offset(): number {
-    return this.pos;
+    return this.peeked !== undefined ? this.der.offset(this.peeked) : this.pos;
   }
 
   /** Bytes left in these contents. */
   get remaining(): number {
-    return this.end - this.pos;
+    return this.end - this.offset;
   }
 
-  /** Nothing is left, and nothing was cut off. */
+  /** Nothing is left (of contents cut short: nothing of what is there). */
   get done(): boolean {
-    return this.pos >= this.end && this.missing === 0 && this.peeked === undefined;
+    return this.peeked === undefined && this.pos >= this.end;
   }
 
   /** The next element's identifier octet without taking it; -1 when there is none. */
@@ -280,31 +312,49 @@ export class Items {
 
   /** The next element. */
   next(what: string): Block {
+    const b = this.take(what);
+    const missing = this.der.missing(b);
+    if (missing > 0) throw new Malformed(truncated(missing), this.der.valueOffset(b), what);
+    return b;
+  }
+
+  /** The next element, which must have identifier octet `tag`. */
+  expect(tag: number, what: string): Block {
+    return this.checkTag(this.next(what), tag, what);
+  }
+
+  /**
+   * Like expect, but a constructed element longer than what is left of the input is handed out
+   * too, with `der.missing(b)` saying by how much: the cursor over it reads what is there. For
+   * the Certificate and tbsCertificate SEQUENCEs of a certificate the capture cut short.
+   */
+  expectOuter(tag: number, what: string): Block {
+    return this.checkTag(this.take(what), tag, what);
+  }
+
+  /** Nothing may be left. */
+  expectEnd(what: string): void {
+    const at = this.offset;
+    if (at < this.end) throw new Malformed(`${this.end - at} unexpected trailing byte(s)`, at, what);
+  }
+
+  private checkTag(b: Block, tag: number, what: string): Block {
+    const got = tagOf(b);
+    if (got !== tag) throw new Malformed(`want tag 0x${hex2(tag)}, got 0x${hex2(got)}`, this.der.offset(b), what);
+    return b;
+  }
+
+  private take(what: string): Block {
     const p = this.peeked;
     if (p !== undefined) {
       this.peeked = undefined;
       return p;
     }
     if (this.pos >= this.end) {
-      if (this.missing > 0) throw new Malformed(`truncated, need ${plural(this.missing, 'more byte')}`, this.pos, what);
+      if (this.missing > 0) throw new Malformed(truncated(this.missing), this.pos, what);
       throw new Malformed(`missing: ${this.path || 'the input'} ends here`, this.pos, what);
     }
     return this.read(what);
-  }
-
-  /** The next element, which must have identifier octet `tag`. */
-  expect(tag: number, what: string): Block {
-    const b = this.next(what);
-    const got = tagOf(b);
-    if (got !== tag) throw new Malformed(`want tag 0x${hex2(tag)}, got 0x${hex2(got)}`, this.der.offset(b), what);
-    return b;
-  }
-
-  /** Nothing may be left. */
-  expectEnd(what: string): void {
-    const at = this.peeked !== undefined ? this.der.offset(this.peeked) : this.pos;
-    if (at < this.end) throw new Malformed(`${this.end - at} unexpected trailing byte(s)`, at, what);
-    if (this.missing > 0) throw new Malformed(`truncated, need ${plural(this.missing, 'more byte')}`, at, what);
   }
 
   private read(what: string): Block {
@@ -314,10 +364,7 @@ export class Items {
       this.i++;
       b = k;
     } else {
-      if (k !== undefined && this.der.offset(k) === this.pos && k.lenBlock.isIndefiniteForm) {
-        throw new Malformed('indefinite length is not DER (X.690 §10.1)', this.pos + k.idBlock.blockLength, what);
-      }
-      // What asn1js read stops here, or no longer lines up with the bytes: read the rest afresh.
+      // What asn1js read stops here, or no longer lines up with the bytes: read on afresh.
       this.i = this.kids.length;
       b = this.der.parseAt(this.pos, this.end, what);
     }
@@ -333,6 +380,8 @@ export class Items {
  */
 export function oidOf(d: Der, b: Block, what: string): string {
   if (!(b instanceof ObjectIdentifier)) throw new Malformed(`want tag 0x06, got 0x${hex2(tagOf(b))}`, d.offset(b), what);
+  const failure = d.failure(b);
+  if (failure !== undefined) throw new Malformed(`bad OBJECT IDENTIFIER: ${failure}`, d.offset(b), what);
   return dotted(b.valueBlock, d.offset(b), what);
 }
 

@@ -83,10 +83,10 @@ function decodeUncached(der: Uint8Array, sha256: string): CertInfo {
 function walkCertificate(der: Uint8Array, info: CertInfo, s: SelfSignedInput, problems: string[]): void {
   const d = new Der(der);
   const top = d.top('');
-  const cert = d.items(top.expect(TAG.SEQUENCE, 'Certificate'), 'Certificate');
+  const cert = outer(d, top, 'Certificate', problems);
   if (!top.done) problems.push(`Malformed: ${top.remaining} trailing byte(s) after the certificate @${top.offset}`);
 
-  const tbs = d.items(cert.expect(TAG.SEQUENCE, 'tbsCertificate'), 'tbsCertificate');
+  const tbs = outer(d, cert, 'tbsCertificate', problems);
 
   // version [0] EXPLICIT Version DEFAULT v1
   if (tbs.peekTag('version') === 0xa0) tbs.next('version');
@@ -170,6 +170,20 @@ function setExtensions(list: readonly Extension[], info: CertInfo, s: SelfSigned
         break;
     }
   }
+}
+
+/**
+ * The two outer SEQUENCEs: when the capture cut the certificate short, read what is there (the
+ * fields inside then fail one by one where the bytes run out) instead of giving up at once, and
+ * say so once, for the outermost.
+ */
+function outer(d: Der, r: Items, what: string, problems: string[]): Items {
+  const b = r.expectOuter(TAG.SEQUENCE, what);
+  const missing = d.missing(b);
+  if (missing > 0 && !problems.some((p) => p.includes('truncated'))) {
+    problems.push(`Malformed: ${what}: truncated, need ${missing} more byte${missing === 1 ? '' : 's'} @${d.valueOffset(b)}`);
+  }
+  return d.items(b, what);
 }
 
 /**
