@@ -2,7 +2,7 @@
 //   <label> SP <client_random: 64 hex digits> SP <secret: hex>
 // lines starting with '#' are comments; blank lines are skipped; LF or CRLF ends a line; hex is
 // read in either case. Labels: secret-labels.ts. ECH_* lines (RFC 9850's Encrypted Client Hello
-// secrets) are noted once and ignored.
+// secrets) are noted once and ignored; OpenSSL's CLIENT_/SERVER_TRAFFIC_SECRET_N are skipped.
 //
 // The parser is incremental (push pieces of text as they come, from a file, a followed file or a
 // pcapng Decryption Secrets Block) and bounded: a line longer than MAX_KEYLOG_LINE is skipped
@@ -11,7 +11,7 @@
 // No message ever quotes a line: a key log holds secrets, and so may its broken lines.
 import { MAX_KEYLOG_CONNECTIONS, MAX_KEYLOG_LINE, MAX_KEYLOG_UNKNOWN_LABELS, MAX_KEYLOG_WARNINGS } from '../limits.js';
 import { FifoMap } from '../util/fifo-map.js';
-import { CLIENT_RANDOM_LENGTH, ECH_LABEL_PREFIX, KEYLOG_LABELS } from '../tls/crypto/secret-labels.js';
+import { CLIENT_RANDOM_LENGTH, ECH_LABEL_PREFIX, KEYLOG_LABELS, UNUSED_LABELS } from '../tls/crypto/secret-labels.js';
 
 export interface KeyLogEntry {
   readonly label: string;
@@ -135,6 +135,7 @@ export class KeyLogParser {
       }
       return;
     }
+    if (UNUSED_LABELS.has(label)) return;
     const spec = KEYLOG_LABELS[label];
     if (fields.length !== 3) {
       const what = spec ? `${label} line` : 'not a key-log line';

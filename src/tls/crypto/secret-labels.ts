@@ -40,6 +40,13 @@ export const KEYLOG_LABELS: Readonly<Record<string, LabelSpec>> = {
 };
 
 /**
+ * Labels some writers add that we do not need, read without a warning: OpenSSL 3 logs the
+ * application traffic secret after each KeyUpdate as CLIENT_/SERVER_TRAFFIC_SECRET_N (not in
+ * RFC 9850); the next secret is derived here from the one before ("traffic upd", RFC 8446 §7.2).
+ */
+export const UNUSED_LABELS: ReadonlySet<string> = new Set(['CLIENT_TRAFFIC_SECRET_N', 'SERVER_TRAFFIC_SECRET_N']);
+
+/**
  * RFC 9850's Encrypted Client Hello labels (ECH_SECRET, ECH_CONFIG): noted once and ignored — we
  * do not decrypt the inner ClientHello, and TLS 1.3 lines are keyed by the inner random anyway.
  */
