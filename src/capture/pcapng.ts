@@ -1,7 +1,9 @@
 // Streaming pcapng reader (draft-ietf-opsawg-pcapng). Our own, because the only npm candidate
 // crashes on files written by editcap/tshark (see ../shared/LIBRARIES.md §2, next to the repository).
 // Blocks are parsed in place from the read buffers (chunks.ts); only a block straddling two reads
-// is copied.
+// is copied. Every field is read through one ByteReader, re-pointed at each block, its offsets
+// those of the file.
+import { ByteReader } from '../bytes/reader.js';
 import { notRead } from './pcap.js';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 import { DEFAULT_TSRESOL, splitTimestamp, tsResolution, type TsResolution } from './timestamp.js';
@@ -61,13 +63,19 @@ class PcapngParser {
 
   constructor(private readonly ctx: FormatContext) {}
 
-  private u16(b: Buffer, i: number): number {
-    return this.le ? b[i]! | (b[i + 1]! << 8) : (b[i]! << 8) | b[i + 1]!;
+  /** The reader every block is read through (see readerAt()). */
+  private readonly reader = new ByteReader(new Uint8Array(0), 0, 'pcapng');
+
+  /** The reader re-pointed at buf[pos, end), where buf[pos] is the file's byte at this.offset. */
+  private readerAt(buf: Buffer, pos: number, end: number): ByteReader {
+    return this.reader.reset(buf, pos, end, this.offset - pos);
   }
-  private u32(b: Buffer, i: number): number {
-    return this.le
-      ? (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16)) + b[i + 3]! * 0x1000000
-      : b[i]! * 0x1000000 + ((b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!);
+  /** The field `at` bytes past r's position, in the section's byte order. */
+  private u16(r: ByteReader, at: number): number {
+    return this.le ? r.u16leAt(at) : r.u16At(at);
+  }
+  private u32(r: ByteReader, at: number): number {
+    return this.le ? r.u32leAt(at) : r.u32At(at);
   }
 
   /**
@@ -108,10 +116,11 @@ class PcapngParser {
         this.need = 12;
         break;
       }
-      let type = this.u32(buf, pos);
+      const r = this.readerAt(buf, pos, end);
+      let type = this.u32(r, 0);
       if (type === SHB) {
         // The SHB type is a palindrome; its byte-order magic decides how to read its length (§4.1).
-        const bom = buf.readUInt32BE(pos + 8);
+        const bom = r.u32At(8);
         if (bom === BOM) this.le = false;
         else if (bom === 0x4d3c2b1a) this.le = true;
         else this.fail(pos, type, `bad byte-order magic 0x${bom.toString(16).padStart(8, '0')}`);
@@ -119,7 +128,7 @@ class PcapngParser {
       } else if (!this.sectionSeen) {
         this.fail(pos, type, 'the file does not start with a Section Header Block');
       }
-      const len = this.u32(buf, pos + 4);
+      const len = this.u32(r, 4);
       if (len % 4 !== 0) this.fail(pos, type, `total length ${len} is not a multiple of 4`);
       if (len < 12) this.fail(pos, type, `total length ${len} is below the minimum of 12`);
       if (len > PCAPNG_MAX_BLOCK) this.fail(pos, type, `total length ${len} exceeds the limit of ${PCAPNG_MAX_BLOCK}`);
@@ -134,7 +143,7 @@ class PcapngParser {
         this.need = len;
         break;
       }
-      const trailer = this.u32(buf, pos + len - 4);
+      const trailer = this.u32(r, len - 4);
       if (trailer !== len) this.fail(pos, type, `trailing total length ${trailer} differs from the leading ${len}`);
       this.block(buf, pos, type, len);
       pos += len;
@@ -154,30 +163,31 @@ class PcapngParser {
   }
 
   private block(b: Buffer, pos: number, type: number, len: number): void {
+    const r = this.readerAt(b, pos, pos + len);
     switch (type) {
       case EPB: {
         if (len < 32) this.fail(pos, type, `total length ${len} is below the EPB minimum of 32`);
-        const ifId = this.u32(b, pos + 8);
-        const caplen = this.u32(b, pos + 20);
+        const ifId = this.u32(r, 8);
+        const caplen = this.u32(r, 20);
         if (caplen > len - 32) this.fail(pos, type, `captured length ${caplen} exceeds the block (${len} bytes)`);
-        this.emit(b, ifId, this.u32(b, pos + 12), this.u32(b, pos + 16), caplen, this.u32(b, pos + 24), pos + 28);
+        this.emit(r, ifId, this.u32(r, 12), this.u32(r, 16), caplen, this.u32(r, 24), 28);
         return;
       }
       case SPB: {
         if (len < 16) this.fail(pos, type, `total length ${len} is below the SPB minimum of 16`);
         // §4.4: SPB data is min(original length, snaplen of interface 0); it has no timestamp.
-        const origLen = this.u32(b, pos + 8);
+        const origLen = this.u32(r, 8);
         const snap = this.ifaces[0]?.snaplen || Infinity;
         const caplen = Math.min(origLen, snap, len - 16);
-        this.emitRaw(b, 0, 0, 0, caplen, origLen, pos + 12, true);
+        this.emitRaw(r, 0, 0, 0, caplen, origLen, 12, true);
         return;
       }
       case PB: {
         if (len < 32) this.fail(pos, type, `total length ${len} is below the PB minimum of 32`);
-        const ifId = this.u16(b, pos + 8);
-        const caplen = this.u32(b, pos + 20);
+        const ifId = this.u16(r, 8);
+        const caplen = this.u32(r, 20);
         if (caplen > len - 32) this.fail(pos, type, `captured length ${caplen} exceeds the block (${len} bytes)`);
-        this.emit(b, ifId, this.u32(b, pos + 12), this.u32(b, pos + 16), caplen, this.u32(b, pos + 24), pos + 28);
+        this.emit(r, ifId, this.u32(r, 12), this.u32(r, 16), caplen, this.u32(r, 24), 28);
         return;
       }
       case IDB:
@@ -185,7 +195,7 @@ class PcapngParser {
         return;
       case SHB: {
         if (len < 28) this.fail(pos, type, `total length ${len} is below the SHB minimum of 28`);
-        const major = this.u16(b, pos + 12);
+        const major = this.u16(r, 12);
         if (major !== 1) this.fail(pos, type, `unsupported pcapng major version ${major}`);
         // §4.1: each section has its own interfaces and byte order.
         this.sectionSeen = true;
@@ -205,35 +215,38 @@ class PcapngParser {
 
   private interfaceBlock(b: Buffer, pos: number, len: number): void {
     if (len < 20) this.fail(pos, IDB, `total length ${len} is below the IDB minimum of 20`);
-    const iface: Iface = { linkType: this.u16(b, pos + 8), snaplen: this.u32(b, pos + 12), res: DEFAULT_TSRESOL, tsOffset: 0 };
+    const r = this.readerAt(b, pos, pos + len - 4); // the block without its trailing length
+    const iface: Iface = { linkType: this.u16(r, 8), snaplen: this.u32(r, 12), res: DEFAULT_TSRESOL, tsOffset: 0 };
     // §3.5 options: code u16, length u16, value padded to 32 bits, up to opt_endofopt.
-    let o = pos + 16;
-    const end = pos + len - 4;
-    while (o + 4 <= end) {
-      const code = this.u16(b, o);
-      const olen = this.u16(b, o + 2);
+    r.skip(16);
+    while (r.remaining >= 4) {
+      const code = this.u16(r, 0);
+      const olen = this.u16(r, 2);
       if (code === OPT_ENDOFOPT) break;
-      if (o + 4 + olen > end) {
+      if (4 + olen > r.remaining) {
         this.ctx.sink.warning(`${this.ctx.path}: IDB at offset ${this.offset}: option ${code} overruns the block; ignoring the remaining options`);
         break;
       }
-      if (code === IF_TSRESOL && olen >= 1) iface.res = tsResolution(b[o + 4]!);
+      if (code === IF_TSRESOL && olen >= 1) iface.res = tsResolution(r.u8At(4));
       else if (code === IF_TSOFFSET && olen >= 8) {
-        const lo = this.u32(b, this.le ? o + 4 : o + 8);
-        const hi = this.u32(b, this.le ? o + 8 : o + 4);
+        const lo = this.u32(r, this.le ? 4 : 8);
+        const hi = this.u32(r, this.le ? 8 : 4);
         iface.tsOffset = (hi | 0) * 4294967296 + lo; // signed 64-bit seconds
       }
-      o += 4 + ((olen + 3) & ~3);
+      const size = 4 + ((olen + 3) & ~3);
+      if (size > r.remaining) break; // the padding of the last option is cut: nothing follows it
+      r.skip(size);
     }
     this.ifaces.push(iface);
     this.ctx.onLinkType(iface.linkType);
   }
 
-  private emit(b: Buffer, ifId: number, tsHigh: number, tsLow: number, caplen: number, origLen: number, at: number): void {
-    this.emitRaw(b, ifId, tsHigh, tsLow, caplen, origLen, at, false);
+  /** A packet whose data is the caplen bytes `at` bytes past r's position (the block's start). */
+  private emit(r: ByteReader, ifId: number, tsHigh: number, tsLow: number, caplen: number, origLen: number, at: number): void {
+    this.emitRaw(r, ifId, tsHigh, tsLow, caplen, origLen, at, false);
   }
 
-  private emitRaw(b: Buffer, ifId: number, tsHigh: number, tsLow: number, caplen: number, origLen: number, at: number, noTs: boolean): void {
+  private emitRaw(r: ByteReader, ifId: number, tsHigh: number, tsLow: number, caplen: number, origLen: number, at: number, noTs: boolean): void {
     this.packets++;
     const iface = this.ifaces[ifId];
     if (!iface) {
@@ -257,7 +270,8 @@ class PcapngParser {
     p.linkType = iface.linkType;
     p.caplen = caplen;
     p.origLen = origLen;
-    p.data = b.subarray(at, at + caplen);
+    r.skip(at);
+    p.data = r.bytes(caplen);
     this.ctx.sink.packet(p);
   }
 }
