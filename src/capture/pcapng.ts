@@ -7,6 +7,8 @@ import { ByteReader } from '../bytes/reader.js';
 import { notRead } from './pcap.js';
 import { CaptureError, type CapturedPacket, type FormatContext, type FormatResult } from './types.js';
 import { DEFAULT_TSRESOL, splitTimestamp, tsResolution, type TsResolution } from './timestamp.js';
+import { decodeDecryptionSecretsBlock, tlsKeyLogText } from './dsb.js';
+import { describeError } from '../bytes/errors.js';
 
 /** Largest block we buffer. Packet blocks are bounded by snaplen (<= 256 KiB in practice); this leaves room for big NRB/DSB/custom blocks. */
 export const PCAPNG_MAX_BLOCK = 64 * 1024 * 1024;
@@ -202,6 +204,9 @@ class PcapngParser {
         this.ifaces = [];
         return;
       }
+      case DSB:
+        this.secrets(b, pos, len);
+        return;
       case CB_COPY:
       case CB_NOCOPY:
         // Wiretap hands Custom Blocks (§4.8) to tshark as records with their own frame number
@@ -209,8 +214,22 @@ class PcapngParser {
         this.packets++;
         return;
       default:
-        return; // NRB, ISB, DSB and unknown blocks carry no packets and get no frame number
+        return; // NRB, ISB and unknown blocks carry no packets and get no frame number
     }
+  }
+
+  /** A Decryption Secrets Block (dsb.ts): its TLS key log goes to the sink; no packet, no frame number. */
+  private secrets(b: Buffer, pos: number, len: number): void {
+    const sink = this.ctx.sink;
+    if (!sink.secrets) return;
+    let text: string | undefined;
+    try {
+      text = tlsKeyLogText(decodeDecryptionSecretsBlock(b.subarray(pos + 8, pos + len - 4), this.le, this.offset + 8));
+    } catch (e) {
+      sink.warning(`${this.ctx.path}: DSB at offset ${this.offset}: ${describeError(e)}; skipped`);
+      return;
+    }
+    if (text !== undefined) sink.secrets(text, `${this.ctx.path} DSB at offset ${this.offset}`);
   }
 
   private interfaceBlock(b: Buffer, pos: number, len: number): void {

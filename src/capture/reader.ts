@@ -173,6 +173,7 @@ export async function readCapture(path: string, sink: PacketSink, opts: ReadCapt
       warnings++;
       sink.warning(m);
     },
+    ...(sink.secrets ? { secrets: (text: string, source: string) => sink.secrets!(text, source) } : {}),
   };
   let lastProgress = 0;
   const onProgress = input.kind === 'file' ? opts.onProgress : undefined;

@@ -21,6 +21,12 @@ export interface CapturedPacket {
 export interface PacketSink {
   packet(p: CapturedPacket): void;
   warning(message: string): void;
+  /**
+   * A TLS key log found in the capture (a pcapng Decryption Secrets Block of secrets type "TLSK",
+   * capture/dsb.ts), in file order — editcap puts DSBs before the packets. `source` names it for
+   * key-log warnings ("x.pcapng DSB at offset 96"). Optional: without it, DSBs are skipped.
+   */
+  secrets?(keyLogText: string, source: string): void;
 }
 
 export interface CaptureSummary {
