@@ -4,14 +4,53 @@
 import type { CertInfo, CodePoint, Connection, Finding, LadderEntry } from '../tls/model.js';
 import { keyDescription } from '../tls/queries.js';
 import { safe, type Style } from './style.js';
+import { referRepeats, schemeRepeats, shortenLadderSummary, type Repeat } from './repeats.js';
+import { keep, KEEP as KEEP_SPACE, outputWidth, visibleLength, wrapLine, type WrapOptions } from './wrap.js';
 
 export interface TextOptions {
   style: Style;
   /** Show every list in full (cipher suites, extensions) instead of a shortened form. */
   verbose?: boolean;
+  /** Columns to fit: outputWidth() when not given (COLUMNS, else 100); Infinity for no wrapping. */
+  width?: number;
 }
 
 const INDENT = '    ';
+/** Where the values of a block's fields start ("      signature_algs     ecdsa…"). */
+const FIELD_COLUMN = INDENT.length + 21;
+/** Continuation lines hang under a field's value while this many columns are left there. */
+const MIN_VALUE = 24;
+
+/**
+ * The lines of one connection, each logical line wrapped as it is added. Continuation lines keep
+ * the label column clear: under the value of a "label  value" line, under the first character
+ * of a paragraph (finding details), a little further in for everything else.
+ */
+class Lines {
+  readonly out: string[] = [];
+  constructor(readonly width: number) {}
+
+  /** A line whose continuation lines start at column `hang` (default: two in from its first character). */
+  add(line: string, hang?: number, opts: Omit<WrapOptions, 'width' | 'hang'> = {}): void {
+    const first = /^ */.exec(line)![0].length;
+    this.out.push(...wrapLine(line, { width: this.width, hang: hang ?? first + 2, ...opts }));
+  }
+
+  /**
+   * `prefix` (a label, already indented) then `value`: continuation lines under the value while
+   * MIN_VALUE columns remain there, else at `fallback`.
+   */
+  labelled(prefix: string, value: string, fallback: number, opts: Omit<WrapOptions, 'width' | 'hang'> = {}): void {
+    const col = visibleLength(prefix);
+    this.add(prefix + value, this.width - col >= MIN_VALUE ? col : fallback, opts);
+  }
+
+  /** A block field: "      label              value", the value at FIELD_COLUMN (or a space after a longer label). */
+  field(label: string, value: string, opts: Omit<WrapOptions, 'width' | 'hang'> = {}): void {
+    const prefix = `${INDENT}  ${label} `.padEnd(FIELD_COLUMN);
+    this.labelled(prefix, value, INDENT.length + 4, opts);
+  }
+}
 
 function names(list: readonly CodePoint[] | undefined): string {
   return list ? list.map((c) => c.name).join(', ') : '';
@@ -26,13 +65,17 @@ function arrow(from: 'client' | 'server'): string {
   return from === 'client' ? 'C → S' : 'C ← S';
 }
 
-function ladderLine(m: LadderEntry, style: Style): string {
+function ladderLine(m: LadderEntry, c: Connection, style: Style, out: Lines): void {
   const what = m.type ? m.type.name : m.record;
   const enc = m.encrypted ? style.dim(' [encrypted]') : '';
   const label = m.record === 'alert' ? (m.summary?.startsWith('fatal') ? style.bad(what) : style.warn(what)) : what;
-  const detail = m.summary ? `  ${style.dim(safe(m.summary))}` : '';
-  const where = m.packet !== undefined ? style.dim(`  #${m.packet}`) : '';
-  return `${INDENT}${arrow(m.from)}  ${label}${enc}${detail}${where}`;
+  const summary = m.summary ? shortenLadderSummary(m.summary, c, m.type?.name) : undefined;
+  const detail = summary ? style.dim(safe(summary)) : '';
+  const where = m.packet !== undefined ? style.dim(`#${m.packet}`) : '';
+  const prefix = `${INDENT}${keep(arrow(m.from))}  ${label}${enc}`;
+  // Summaries list things without spaces (types rsa_sign,dss_sign; a DN): they may break after a comma.
+  if (detail) out.labelled(`${prefix}  `, `${detail}${where ? `  ${where}` : ''}`, INDENT.length + 9, { commas: true });
+  else out.add(`${prefix}${where ? `  ${where}` : ''}`, INDENT.length + 9);
 }
 
 /** The outcome as the header line says it: what is known, and on what it rests when it was inferred. */
@@ -54,105 +97,117 @@ export function outcomeText(c: Connection): string {
 }
 
 function outcome(c: Connection, style: Style): string {
-  const text = safe(outcomeText(c));
+  // Its first words ("handshake complete", "failed (inferred):") stay on one line.
+  const text = safe(outcomeText(c)).replace(/^[^:]*:?/, (head) => (head.split(' ').length <= 4 ? keep(head) : head));
   if (c.outcome === 'not-tls') return style.dim(text);
   if (c.outcome === 'complete') return style.ok(text);
   if (c.outcome === 'failed') return style.bad(text);
   return style.warn(text);
 }
 
-function certLines(label: string, certs: CertInfo[], style: Style): string[] {
-  const out = [`${INDENT}${style.head(label)} (${certs.length})`];
-  if (certs.length === 0) out.push(`${INDENT}  ${style.warn('empty Certificate message: no certificate sent')}`);
+function certLines(label: string, certs: CertInfo[], style: Style, out: Lines): void {
+  out.add(`${INDENT}${style.head(label)} (${certs.length})`);
+  if (certs.length === 0) out.add(`${INDENT}  ${style.warn('empty Certificate message: no certificate sent')}`);
+  const field = (name: string, value: string, opts: Omit<WrapOptions, 'width' | 'hang'> = {}): void =>
+    out.labelled(`${INDENT}      ${name.padEnd(9)}`, value, INDENT.length + 8, opts);
   certs.forEach((c, i) => {
     if (c.error) {
-      out.push(`${INDENT}  [${i}] ${style.bad(`unparsable certificate: ${safe(c.error)}`)}  sha256 ${c.sha256}`);
+      out.add(`${INDENT}  [${i}] ${style.bad(`unparsable certificate: ${safe(c.error)}`)}  sha256 ${c.sha256}`, INDENT.length + 6);
       return;
     }
     const key = keyDescription(c.publicKey);
-    out.push(`${INDENT}  [${i}] ${safe(c.subject)}`);
-    out.push(`${INDENT}      issuer   ${safe(c.issuer)}${c.selfSigned ? style.dim(' (self-signed)') : ''}`);
-    out.push(`${INDENT}      key      ${key}; signed ${c.signatureAlgorithm.name}`);
-    out.push(`${INDENT}      valid    ${c.notBefore} → ${c.notAfter}`);
-    if (c.san?.length) out.push(`${INDENT}      SAN      ${safe(c.san.join(', '))}`);
+    // Names may break after the commas between their RDNs.
+    out.add(`${INDENT}  [${i}] ${safe(c.subject)}`, INDENT.length + 6, { commas: true });
+    field('issuer', `${safe(c.issuer)}${c.selfSigned ? style.dim(' (self-signed)') : ''}`, { commas: true });
+    field('key', `${key}; signed ${c.signatureAlgorithm.name}`);
+    field('valid', `${c.notBefore} → ${c.notAfter}`);
+    if (c.san?.length) field('SAN', safe(c.san.join(', ')));
     const usage = [...(c.keyUsage ?? []), ...(c.extKeyUsage ?? [])];
-    if (usage.length) out.push(`${INDENT}      usage    ${usage.join(', ')}`);
-    if (c.basicConstraints?.ca) out.push(`${INDENT}      CA       yes${c.basicConstraints.pathLength !== undefined ? `, pathlen ${c.basicConstraints.pathLength}` : ''}`);
-    out.push(`${INDENT}      serial   ${c.serial}  sha256 ${c.sha256}`);
+    if (usage.length) field('usage', usage.join(', '));
+    if (c.basicConstraints?.ca) field('CA', `yes${c.basicConstraints.pathLength !== undefined ? `, pathlen ${c.basicConstraints.pathLength}` : ''}`);
+    field('serial', `${c.serial}  sha256 ${c.sha256}`);
   });
-  return out;
 }
 
-function findingLines(findings: Finding[], style: Style): string[] {
-  const out: string[] = [];
+/** "1. …", "- …": a detail line that is a list item hangs under its text, not its marker. */
+const LIST_ITEM = /^(?:\d+[.)]|[-*\u2022]) /;
+
+function findingLines(findings: Finding[], style: Style, out: Lines, repeats: readonly Repeat[]): void {
   for (const f of findings) {
     const tag = f.severity === 'error' ? style.bad('ERROR') : f.severity === 'warning' ? style.warn('WARNING') : style.info('INFO');
     // Findings quote peer-controlled strings (SNI, ALPN, certificate names): escaped like every other.
-    out.push(`${INDENT}${tag} ${f.id}: ${safe(f.title)}`);
-    for (const line of f.detail.split('\n')) out.push(`${INDENT}  ${safe(line)}`);
+    out.add(`${INDENT}${tag} ${f.id}: ${safe(f.title)}`, INDENT.length + 2);
+    // A scheme list printed in full in its block is referred to, not repeated (text only: the JSON keeps the detail as the rule wrote it).
+    for (const line of referRepeats(f.detail, repeats).split('\n')) {
+      const item = LIST_ITEM.exec(line);
+      out.add(`${INDENT}  ${safe(line)}`, INDENT.length + 2 + (item ? item[0].length : 0));
+    }
     if (f.fix) {
-      out.push(`${INDENT}  ${style.head('fix:')}`);
-      for (const line of f.fix.split('\n')) out.push(`${INDENT}    ${safe(line)}`);
+      out.add(`${INDENT}  ${style.head('fix:')}`);
+      // One line per server, its continuation lines two in. A directive with its `:`-separated
+      // list stays on one line even past the width: wrapped, it would not paste into a config.
+      for (const line of f.fix.split('\n')) out.add(`${INDENT}    ${safe(line)}`, INDENT.length + 6, { directives: true });
     }
   }
-  return out;
 }
 
 export function renderConnection(c: Connection, opts: TextOptions): string {
   const { style } = opts;
   const verbose = opts.verbose ?? false;
-  const lines: string[] = [];
-  const version = c.version ? `  ${c.version.name}` : '';
+  const out = new Lines(opts.width ?? outputWidth());
+  const repeats = c.tls ? schemeRepeats(c) : [];
+  const version = c.version ? `  ${keep(c.version.name)}` : '';
   const suite = c.serverHello && !c.serverHello.helloRetryRequest ? `  ${c.serverHello.cipherSuite.name}` : '';
-  lines.push(style.head(`#${c.id}  ${c.client} → ${c.server}`) + version + suite + `  ${outcome(c, style)}`);
-  if (c.startTime) lines.push(`${INDENT}${style.dim(`${c.startTime} … ${c.endTime ?? ''}${c.file ? `  ${c.file}` : ''}`)}`);
+  out.add(style.head(`#${c.id}  ${c.client} → ${c.server}`) + version + suite + `  ${outcome(c, style)}`, INDENT.length);
+  if (c.startTime) out.add(`${INDENT}${style.dim(`${c.startTime} … ${c.endTime ?? ''}${c.file ? `  ${c.file}` : ''}`)}`);
   if (!c.tls) {
     // Not TLS where TLS was expected (the not-tls rule) is worth its line here too.
-    if (c.findings?.length) lines.push(...findingLines(c.findings, style));
-    return lines.join('\n');
+    if (c.findings?.length) findingLines(c.findings, style, out, repeats);
+    return out.out.join('\n');
   }
 
   const pre = c.stats.client.preambleBytes + c.stats.server.preambleBytes;
-  if (pre > 0) lines.push(`${INDENT}${style.dim(`${pre} bytes of plaintext before TLS (STARTTLS, CONNECT or SOCKS)`)}`);
-  for (const m of c.messages) lines.push(ladderLine(m, style));
-  if (c.messagesDropped) lines.push(`${INDENT}${style.dim(`… ${c.messagesDropped} more messages`)}`);
+  if (pre > 0) out.add(`${INDENT}${style.dim(`${pre} bytes of plaintext before TLS (STARTTLS, CONNECT or SOCKS)`)}`);
+  for (const m of c.messages) ladderLine(m, c, style, out);
+  if (c.messagesDropped) out.add(`${INDENT}${style.dim(`… ${c.messagesDropped} more messages`)}`);
 
   const ch = c.clientHello;
   if (ch) {
-    lines.push(`${INDENT}${style.head('ClientHello')}`);
-    lines.push(`${INDENT}  version            ${ch.version.name}${ch.supportedVersions ? `; supported_versions ${names(ch.supportedVersions)}` : ''}`);
-    if (ch.serverName !== undefined) lines.push(`${INDENT}  server_name        ${safe(ch.serverName)}`);
-    if (ch.alpn) lines.push(`${INDENT}  ALPN               ${safe(ch.alpn.join(', '))}`);
-    lines.push(`${INDENT}  cipher suites (${ch.cipherSuites.length})`.padEnd(INDENT.length + 21) + shortList(ch.cipherSuites, verbose));
-    if (ch.signatureAlgorithms) lines.push(`${INDENT}  signature_algs     ${names(ch.signatureAlgorithms)}`);
-    if (ch.signatureAlgorithmsCert) lines.push(`${INDENT}  sig_algs_cert      ${names(ch.signatureAlgorithmsCert)}`);
-    if (ch.supportedGroups) lines.push(`${INDENT}  groups             ${names(ch.supportedGroups)}`);
-    if (ch.keyShares) lines.push(`${INDENT}  key_share          ${ch.keyShares.map((k) => `${k.group.name} (${k.keyLength} bytes)`).join(', ')}`);
-    lines.push(`${INDENT}  extensions (${ch.extensions.length})`.padEnd(INDENT.length + 21) + shortList(ch.extensions, verbose, 20));
+    out.add(`${INDENT}${style.head('ClientHello')}`);
+    out.field('version', `${ch.version.name}${ch.supportedVersions ? `; supported_versions ${names(ch.supportedVersions)}` : ''}`);
+    if (ch.serverName !== undefined) out.field('server_name', safe(ch.serverName));
+    if (ch.alpn) out.field('ALPN', safe(ch.alpn.join(', ')));
+    out.field(`cipher suites (${ch.cipherSuites.length})`, shortList(ch.cipherSuites, verbose));
+    if (ch.signatureAlgorithms) out.field('signature_algs', names(ch.signatureAlgorithms));
+    if (ch.signatureAlgorithmsCert) out.field('sig_algs_cert', names(ch.signatureAlgorithmsCert));
+    if (ch.supportedGroups) out.field('groups', names(ch.supportedGroups));
+    if (ch.keyShares) out.field('key_share', ch.keyShares.map((k) => `${k.group.name} (${k.keyLength} bytes)`).join(', '));
+    out.field(`extensions (${ch.extensions.length})`, shortList(ch.extensions, verbose, 20));
   }
   const sh = c.serverHello;
   if (sh) {
-    lines.push(`${INDENT}${style.head(sh.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello')}`);
-    lines.push(`${INDENT}  version            ${sh.selectedVersion.name}${sh.selectedVersion !== sh.version ? ` (legacy_version ${sh.version.name})` : ''}`);
-    lines.push(`${INDENT}  cipher suite       ${sh.cipherSuite.name}`);
-    if (sh.alpn) lines.push(`${INDENT}  ALPN               ${safe(sh.alpn.join(', '))}`);
-    if (sh.keyShare) lines.push(`${INDENT}  key_share          ${sh.keyShare.group.name}`);
-    if (sh.selectedGroup) lines.push(`${INDENT}  selected group     ${sh.selectedGroup.name}`);
-    lines.push(`${INDENT}  extensions (${sh.extensions.length})`.padEnd(INDENT.length + 21) + names(sh.extensions));
+    out.add(`${INDENT}${style.head(sh.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello')}`);
+    out.field('version', `${sh.selectedVersion.name}${sh.selectedVersion !== sh.version ? ` (legacy_version ${sh.version.name})` : ''}`);
+    out.field('cipher suite', sh.cipherSuite.name);
+    if (sh.alpn) out.field('ALPN', safe(sh.alpn.join(', ')));
+    if (sh.keyShare) out.field('key_share', sh.keyShare.group.name);
+    if (sh.selectedGroup) out.field('selected group', sh.selectedGroup.name);
+    out.field(`extensions (${sh.extensions.length})`, names(sh.extensions));
   }
+  // "Head  value" lines: continuation lines under the value.
+  const headed = (head: string, value: string): void => out.labelled(`${INDENT}${style.head(head)}  `, value, INDENT.length + 4);
   if (c.additionalServerHellos?.length) {
-    for (const h of c.additionalServerHellos) {
-      lines.push(`${INDENT}${style.head('then ServerHello')}  ${h.selectedVersion.name}, ${h.cipherSuite.name}`);
-    }
+    for (const h of c.additionalServerHellos) headed('then ServerHello', `${h.selectedVersion.name}, ${h.cipherSuite.name}`);
   }
   const fp = c.fingerprints;
   if (fp && (fp.ja3 || fp.ja3Full || fp.ja3s || fp.ja4)) {
-    const parts = [fp.ja4 ? `JA4 ${fp.ja4}` : '', fp.ja3 ? `JA3 ${fp.ja3}` : '', fp.ja3s ? `JA3S ${fp.ja3s}` : ''].filter(Boolean);
-    lines.push(`${INDENT}${style.head('Fingerprints')}  ${parts.join('  ')}`);
-    if (fp.ja4Raw) lines.push(`${INDENT}  JA4_r  ${fp.ja4Raw}`);
-    if (verbose && fp.ja3Full) lines.push(`${INDENT}  JA3    ${fp.ja3Full}`);
-    if (verbose && fp.ja3sFull) lines.push(`${INDENT}  JA3S   ${fp.ja3sFull}`);
-    for (const n of fp.notes ?? []) lines.push(`${INDENT}  ${style.dim(n)}`);
+    // A fingerprint is one token, its name kept with it; the raw forms are never broken (they are pasted into searches).
+    const parts = [fp.ja4 ? `JA4${KEEP_SPACE}${fp.ja4}` : '', fp.ja3 ? `JA3${KEEP_SPACE}${fp.ja3}` : '', fp.ja3s ? `JA3S${KEEP_SPACE}${fp.ja3s}` : ''].filter(Boolean);
+    headed('Fingerprints', parts.join('  '));
+    if (fp.ja4Raw) out.labelled(`${INDENT}  JA4_r  `, fp.ja4Raw, INDENT.length + 4);
+    if (verbose && fp.ja3Full) out.labelled(`${INDENT}  JA3    `, fp.ja3Full, INDENT.length + 4);
+    if (verbose && fp.ja3sFull) out.labelled(`${INDENT}  JA3S   `, fp.ja3sFull, INDENT.length + 4);
+    for (const n of fp.notes ?? []) out.add(`${INDENT}  ${style.dim(n)}`);
   }
   const ske = c.serverKeyExchange;
   if (ske) {
@@ -161,45 +216,46 @@ export function renderConnection(c: Connection, opts: TextOptions): string {
     if (ske.publicKeyLength !== undefined) parts.push(`public key ${ske.publicKeyLength} bytes`);
     if (ske.dhPrimeBits !== undefined) parts.push(`prime ${ske.dhPrimeBits} bits, g=${ske.dhGenerator}`);
     if (ske.signatureAlgorithm) parts.push(`signed ${ske.signatureAlgorithm.name}`);
-    lines.push(`${INDENT}${style.head('ServerKeyExchange')}  ${parts.join(', ')}`);
+    headed('ServerKeyExchange', parts.join(', '));
   }
   const cr = c.certificateRequest;
   if (cr) {
-    lines.push(`${INDENT}${style.head('CertificateRequest')}`);
-    lines.push(`${INDENT}  certificate_types  ${names(cr.certificateTypes)}`);
-    if (cr.signatureAlgorithms) lines.push(`${INDENT}  signature_algs     ${names(cr.signatureAlgorithms)}`);
-    lines.push(`${INDENT}  CA names (${cr.certificateAuthorities.length})`);
-    for (const dn of cr.certificateAuthorities) lines.push(`${INDENT}    ${safe(dn)}`);
+    out.add(`${INDENT}${style.head('CertificateRequest')}`);
+    out.field('certificate_types', names(cr.certificateTypes));
+    // The one place the full list is printed; the ladder and the findings refer to it (repeats.ts).
+    if (cr.signatureAlgorithms) out.field('signature_algs', names(cr.signatureAlgorithms));
+    out.add(`${INDENT}  CA names (${cr.certificateAuthorities.length})`);
+    for (const dn of cr.certificateAuthorities) out.add(`${INDENT}    ${safe(dn)}`, undefined, { commas: true });
   }
   if (c.certificateVerify) {
-    lines.push(`${INDENT}${style.head('CertificateVerify')}  ${c.certificateVerify.signatureAlgorithm?.name ?? 'no algorithm field (before TLS 1.2)'}, ${c.certificateVerify.signatureLength}-byte signature`);
+    headed('CertificateVerify', `${c.certificateVerify.signatureAlgorithm?.name ?? 'no algorithm field (before TLS 1.2)'}, ${c.certificateVerify.signatureLength}-byte signature`);
   }
-  if (c.certificates) lines.push(...certLines('Server certificates', c.certificates, style));
-  if (c.clientCertificates) lines.push(...certLines('Client certificates', c.clientCertificates, style));
+  if (c.certificates) certLines('Server certificates', c.certificates, style, out);
+  if (c.clientCertificates) certLines('Client certificates', c.clientCertificates, style, out);
   if (c.alerts.length) {
-    lines.push(`${INDENT}${style.head('Alerts')}`);
+    out.add(`${INDENT}${style.head('Alerts')}`);
     for (const a of c.alerts) {
       const text = a.encrypted ? 'encrypted alert' : `${a.level?.name} ${a.description?.name}`;
       const colored = a.level?.code === 2 ? style.bad(text) : style.warn(text);
-      lines.push(`${INDENT}  ${a.from}: ${colored}${a.after ? ` after ${a.after}` : ''}`);
+      out.add(`${INDENT}  ${a.from}: ${colored}${a.after ? ` after ${a.after}` : ''}`);
     }
   }
   if (c.stats.client.encrypted || c.stats.server.encrypted) {
     const enc = (s: typeof c.stats.client) => `${s.encryptedRecords} records, ${s.encryptedBytes} bytes`;
-    lines.push(`${INDENT}${style.dim(`encrypted: client ${enc(c.stats.client)}; server ${enc(c.stats.server)} (not decoded)`)}`);
+    out.add(`${INDENT}${style.dim(`encrypted: client ${enc(c.stats.client)}; server ${enc(c.stats.server)} (not decoded)`)}`);
   }
-  if (c.findings?.length) lines.push(...findingLines(c.findings, style));
+  if (c.findings?.length) findingLines(c.findings, style, out, repeats);
   if (c.errors.length) {
-    lines.push(`${INDENT}${style.head('Errors')}`);
+    out.add(`${INDENT}${style.head('Errors')}`);
     for (const e of c.errors) {
       const where = [e.from, e.offset !== undefined ? `@${e.offset}` : '', e.packet !== undefined ? `packet ${e.packet}` : ''].filter(Boolean).join(' ');
-      lines.push(`${INDENT}  ${style.bad(safe(e.message))}${where ? style.dim(`  (${where})`) : ''}`);
+      out.add(`${INDENT}  ${style.bad(safe(e.message))}${where ? style.dim(`  (${where})`) : ''}`);
     }
   }
-  if (c.gaps) lines.push(`${INDENT}${style.warn(`capture incomplete: ${c.gaps.client} client and ${c.gaps.server} server bytes missing`)}`);
+  if (c.gaps) out.add(`${INDENT}${style.warn(`capture incomplete: ${c.gaps.client} client and ${c.gaps.server} server bytes missing`)}`);
   if (c.midstream) {
     const missed = c.clientHello || c.serverHello ? '' : '; the hellos went by before it began';
-    lines.push(`${INDENT}${style.warn(`capture joined the connection mid-stream (no SYN)${missed}`)}`);
+    out.add(`${INDENT}${style.warn(`capture joined the connection mid-stream (no SYN)${missed}`)}`);
   }
-  return lines.join('\n');
+  return out.out.join('\n');
 }

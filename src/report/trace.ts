@@ -10,6 +10,8 @@ import { CONTENT_TYPES } from '../tls/registry/content-types.js';
 import { VERSIONS } from '../tls/registry/versions.js';
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS } from '../tls/registry/alerts.js';
 import { safe, type Style } from './style.js';
+import { shortenLadderSummary } from './repeats.js';
+import { keep, outputWidth, visibleLength, wrapLine } from './wrap.js';
 
 export interface TraceSource {
   readonly endpoints: readonly [string, string];
@@ -23,20 +25,27 @@ export interface TraceOptions {
   hex?: boolean;
   /** Encrypted application_data records shown one by one before a run is folded (default 2). */
   foldAfter?: number;
+  /** Columns to fit: outputWidth() when not given (COLUMNS, else 100); Infinity for no wrapping. */
+  width?: number;
 }
 
 const INDENT = '    ';
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
-/** `xxd`-style lines: offset, 16 bytes in hex, printable ASCII. */
-export function hexDump(bytes: Uint8Array, indent: string): string[] {
+/**
+ * `xxd`-style lines: offset, 16 bytes in hex, printable ASCII. Narrower than that (a row of 16
+ * takes the indent and 71 columns) rows hold 8 bytes, then 4: a hex dump is never wrapped.
+ */
+export function hexDump(bytes: Uint8Array, indent: string, width = Infinity): string[] {
   const out: string[] = [];
-  for (let i = 0; i < bytes.length; i += 16) {
-    const row = bytes.subarray(i, Math.min(i + 16, bytes.length));
+  let perRow = 16;
+  while (perRow > 4 && indent.length + 7 + 4 * perRow > width) perRow /= 2;
+  for (let i = 0; i < bytes.length; i += perRow) {
+    const row = bytes.subarray(i, Math.min(i + perRow, bytes.length));
     const hex = [...row].map(hex2).join(' ');
     const ascii = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-    out.push(`${indent}${hex4(i)}  ${hex.padEnd(47)}  ${ascii}`);
+    out.push(`${indent}${hex4(i)}  ${hex.padEnd(3 * perRow - 1)}  ${ascii}`);
   }
   return out;
 }
@@ -63,15 +72,22 @@ export function renderTrace(c: Connection, trace: TraceSource, opts: TraceOption
   const { style } = opts;
   const hex = opts.hex ?? false;
   const foldAfter = opts.foldAfter ?? 2;
+  const width = opts.width ?? outputWidth();
   const clientSide = trace.endpoints[0] === c.client ? 0 : 1;
-  const arrow = (side: number) => (side === clientSide ? 'C → S' : 'C ← S');
-  const lines: string[] = [style.head(`trace #${c.id}  ${c.client} → ${c.server}`)];
+  const arrow = (side: number) => keep(side === clientSide ? 'C → S' : 'C ← S');
+  const lines: string[] = [];
+  /** A line whose continuation lines start two columns in from `text` (what follows `prefix`). */
+  const add = (prefix: string, text: string): void => {
+    const col = visibleLength(prefix);
+    lines.push(...wrapLine(prefix + text, { width, hang: width - col >= 24 ? col + 2 : INDENT.length + 9, commas: true }));
+  };
+  add('', style.head(`trace #${c.id}  ${c.client} → ${c.server}`));
   // Consecutive encrypted application_data records per side, for folding.
   const run = [0, 0];
   const folded = [{ records: 0, bytes: 0 }, { records: 0, bytes: 0 }];
   const flush = (side: number) => {
     const f = folded[side]!;
-    if (f.records > 0) lines.push(`${INDENT}${arrow(side)}  ${style.dim(`… ${f.records} more encrypted application_data record(s), ${f.bytes} bytes`)}`);
+    if (f.records > 0) add(`${INDENT}${arrow(side)}  `, style.dim(`… ${f.records} more encrypted application_data record(s), ${f.bytes} bytes`));
     f.records = 0;
     f.bytes = 0;
   };
@@ -91,7 +107,7 @@ export function renderTrace(c: Connection, trace: TraceSource, opts: TraceOption
         flush(e.side);
       }
       if (e.contentType < 0) {
-        lines.push(`${INDENT}${arrow(e.side)}  ${where}  SSLv2 record, length ${e.length}${e.encrypted ? style.dim(' [encrypted]') : ''}`);
+        add(`${INDENT}${arrow(e.side)}  ${where}  `, `SSLv2 record, length ${e.length}${e.encrypted ? style.dim(' [encrypted]') : ''}`);
         continue;
       }
       const type = nameOf(CONTENT_TYPES, e.contentType);
@@ -103,24 +119,25 @@ export function renderTrace(c: Connection, trace: TraceSource, opts: TraceOption
       } else if (e.encrypted) {
         words = style.dim(' [encrypted]');
       }
-      lines.push(`${INDENT}${arrow(e.side)}  ${where}  record ${type} (${e.contentType}), ${versionName(e.version)}, length ${e.length}${words}`);
+      add(`${INDENT}${arrow(e.side)}  ${where}  `, `record ${type} (${e.contentType}), ${versionName(e.version)}, length ${e.length}${words}`);
       if (hex) {
         lines.push(`${INDENT}         header ${[...recordHeaderBytes(e.contentType, e.version, e.length)].map(hex2).join(' ')}`);
-        if (e.body) lines.push(...hexDump(e.body, `${INDENT}         `));
+        if (e.body) lines.push(...hexDump(e.body, `${INDENT}         `, width));
       }
       continue;
     }
     run[e.side] = 0;
     flush(e.side);
     const bodyLength = e.record === 'sslv2' ? e.bytes.length : e.bytes.length - 4;
-    const summary = e.entry.summary ? `  ${style.dim(safe(e.entry.summary))}` : '';
+    // The CertificateRequest's long scheme list is printed in full once, in the connection's block (repeats.ts).
+    const summary = e.entry.summary ? `  ${style.dim(safe(shortenLadderSummary(e.entry.summary, c, e.type.name)))}` : '';
     const packet = e.entry.packet !== undefined ? style.dim(`  #${e.entry.packet}`) : '';
     const label = e.record === 'sslv2' ? 'SSLv2 message' : 'handshake';
-    lines.push(`${INDENT}${arrow(e.side)}  ${where}    ${label} ${e.type.name} (${e.type.code}), length ${bodyLength}${summary}${packet}`);
-    if (hex) lines.push(...hexDump(e.bytes, `${INDENT}           `));
+    add(`${INDENT}${arrow(e.side)}  ${where}    `, `${label} ${e.type.name} (${e.type.code}), length ${bodyLength}${summary}${packet}`);
+    if (hex) lines.push(...hexDump(e.bytes, `${INDENT}           `, width));
   }
   flush(0);
   flush(1);
-  if (trace.dropped > 0) lines.push(`${INDENT}${style.dim(`… ${trace.dropped} further events not kept`)}`);
+  if (trace.dropped > 0) add(INDENT, style.dim(`… ${trace.dropped} further events not kept`));
   return lines.join('\n');
 }

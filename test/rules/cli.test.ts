@@ -40,10 +40,11 @@ test('tlspeek rules ID explains one rule: severity, explanation, fix per server,
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^certreq-pss-preferred {2}warning {2}\(client authentication\)\nCertificateRequest prefers RSA-PSS over PKCS#1 v1\.5\n/);
   assert.match(r.out, /What it means\n {2}The TLS 1\.2 CertificateRequest/);
-  assert.match(r.out, /smartcards and PKCS#11 tokens/);
-  assert.match(r.out, /Fix\n {2}Apache httpd: SSLOpenSSLConfCmd ClientSignatureAlgorithms/);
-  assert.match(r.out, /\n {2}nginx: ssl_conf_command ClientSignatureAlgorithms/);
-  assert.match(r.out, /\n {2}openssl: openssl s_server … -client_sigalgs/);
+  assert.match(r.out, /smartcards\s+and\s+PKCS#11\s+tokens/);
+  // Each directive on one line with its whole list, however long: wrapped, it would not paste into a config.
+  assert.match(r.out, /Fix\n {2}Apache httpd:\s+SSLOpenSSLConfCmd ClientSignatureAlgorithms ecdsa_secp256r1_sha256:\S+:rsa_pss_pss_sha512\n/);
+  assert.match(r.out, /\n {2}nginx:\s+ssl_conf_command ClientSignatureAlgorithms ecdsa_secp256r1_sha256:\S+;\n/);
+  assert.match(r.out, /\n {2}openssl:\s+openssl s_server … -client_sigalgs ecdsa_secp256r1_sha256:\S+\n/);
   assert.match(r.out, /References\n {2}RFC 5246 §7\.4\.4\n/);
 });
 

@@ -5,6 +5,7 @@ import { findRule, RULES, type Rule } from '../../rules/index.js';
 import { renderFix } from '../../rules/helpers.js';
 import type { ColorChoice, Style } from '../../report/style.js';
 import { renderTable } from '../../report/table.js';
+import { outputWidth, visibleLength as visible, wrapLine, wrapText as wrap } from '../../report/wrap.js';
 import { styleFor, type Io } from '../../app/io.js';
 import { write } from '../../util/streams.js';
 import { colorOption } from '../options.js';
@@ -24,28 +25,6 @@ const FAMILY_TITLES: Record<Rule['family'], string> = {
 function severityText(rule: Rule, style: Style): string {
   const all = rule.severities ?? [rule.severity];
   return all.map((s) => (s === 'error' ? style.bad(s) : s === 'warning' ? style.warn(s) : style.info(s))).join('/');
-}
-
-/** Greedy word wrap; keeps long words (commands, cipher lists) whole. */
-function wrap(text: string, width: number, indent: string): string {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && indent.length + line.length + 1 + word.length > width) {
-        out.push(indent + line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-    }
-    out.push(indent + line);
-  }
-  return out.join('\n');
-}
-
-/** Visible length (no ANSI colour codes). */
-function visible(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
 }
 
 /** Narrowest title column worth a table; below it each rule gets its own lines instead. */
@@ -79,27 +58,20 @@ export function renderCatalogue(style: Style, width: number | undefined): string
   return `${parts.join('\n')}\n${width === undefined ? footer : wrap(footer, width, '')}\n`;
 }
 
-/** Columns to fit: COLUMNS when set (as ls and diff honour it), else the terminal's; none when piped. */
-export function outputWidth(io: Io): number | undefined {
-  const env = Number(process.env.COLUMNS);
-  if (Number.isInteger(env) && env > 0) return env;
-  const cols = (io.out as { columns?: number }).columns;
-  return io.out.isTTY && typeof cols === 'number' && cols > 0 ? cols : undefined;
-}
-
 export function renderRule(rule: Rule, style: Style, width: number): string {
   const lines = [
-    `${style.head(rule.id)}  ${severityText(rule, style)}  (${FAMILY_TITLES[rule.family]})`,
-    rule.title,
+    ...wrapLine(`${style.head(rule.id)}  ${severityText(rule, style)}  (${FAMILY_TITLES[rule.family]})`, { width, hang: 2 }),
+    wrap(rule.title, width),
     '',
     style.head('What it means'),
     wrap(rule.explain, width, '  '),
   ];
   if (rule.fix) {
     lines.push('', style.head('Fix'));
-    for (const l of renderFix(rule.fix).split('\n')) lines.push(wrap(l, width, '  ').replace(/\n {2}/g, '\n      '));
+    // Continuation lines four in; a directive with its `:`-list is never broken (it would not paste into a config).
+    for (const l of renderFix(rule.fix).split('\n')) lines.push(...wrapLine(`  ${l}`, { width, hang: 6, directives: true }));
   }
-  if (rule.refs.length) lines.push('', style.head('References'), ...rule.refs.map((r) => `  ${r}`));
+  if (rule.refs.length) lines.push('', style.head('References'), ...rule.refs.flatMap((r) => wrapLine(`  ${r}`, { width, hang: 4 })));
   return `${lines.join('\n')}\n`;
 }
 
@@ -126,7 +98,7 @@ export function rulesCommand(io: Io, setExit: (code: number) => void): CommandMo
         .example('$0 rules certreq-pss-preferred', 'why RSA-PSS first in a CertificateRequest breaks smartcards, and the fix') as unknown as Argv<RulesArgs>,
     handler: async (argv) => {
       const style = styleFor(io, argv.json ? 'never' : argv.color);
-      const columns = outputWidth(io);
+      const columns = outputWidth(io.out);
       if (argv.id === undefined) {
         await write(io.out, argv.json ? `${JSON.stringify(RULES.map(ruleJson), null, 2)}\n` : renderCatalogue(style, columns));
         return;
@@ -138,7 +110,7 @@ export function rulesCommand(io: Io, setExit: (code: number) => void): CommandMo
         setExit(2);
         return;
       }
-      await write(io.out, argv.json ? `${JSON.stringify(ruleJson(rule), null, 2)}\n` : renderRule(rule, style, Math.min(100, columns ?? 80)));
+      await write(io.out, argv.json ? `${JSON.stringify(ruleJson(rule), null, 2)}\n` : renderRule(rule, style, Math.min(100, columns)));
     },
   };
 }

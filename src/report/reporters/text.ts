@@ -13,6 +13,7 @@ import type { ProxySummary, ReplaySummary, Summary } from '../summary.js';
 import { renderTable } from '../table.js';
 import { renderConnection } from '../text.js';
 import { renderTrace } from '../trace.js';
+import { outputWidth, wrapLine } from '../wrap.js';
 
 export interface TextReporterOptions {
   /** Connections, and replay's closing line. */
@@ -44,8 +45,8 @@ export function renderReplaySummary(s: ReplaySummary, opts: { style: Style; widt
   const { style } = opts;
   // Why some connection numbers never showed goes at the end of the closing line.
   const note = hiddenNote(s.hidden.empty, s.hidden.filtered);
-  let text = style.dim(`${s.connections} connection${s.connections === 1 ? '' : 's'}: ${s.tls} TLS (${outcomeLine(s.outcomes)}), ${s.notTls} not TLS`);
-  text += note ? `${style.dim(note)}\n` : '\n';
+  const line = style.dim(`${s.connections} connection${s.connections === 1 ? '' : 's'}: ${s.tls} TLS (${outcomeLine(s.outcomes)}), ${s.notTls} not TLS`) + (note ? style.dim(note) : '');
+  let text = `${opts.width ? wrapLine(line, { width: opts.width, hang: 2 }).join('\n') : line}\n`;
   if (s.findings.size > 0) {
     const rows = [...s.findings]
       .sort((a, b) => severityRank(a[1].severity) - severityRank(b[1].severity) || b[1].connections - a[1].connections || a[0].localeCompare(b[0]))
@@ -82,15 +83,18 @@ export function renderProxySummary(s: ProxySummary, opts: { style: Style; width?
 export class TextReporter implements Reporter {
   private readonly style: Style;
   private readonly batch: Batch;
+  /** Columns the text fits: COLUMNS, else the terminal's, else 100 (report/wrap.ts). */
+  private readonly width: number;
 
   constructor(private readonly o: TextReporterOptions) {
     this.style = makeStyle(useColor(o.out, o.color));
     this.batch = new Batch(o.out);
+    this.width = outputWidth(o.out);
   }
 
   private render(c: Connection, trace: TraceCollector | undefined): string {
-    const before = this.o.trace && trace ? `${renderTrace(c, trace, { style: this.style, hex: this.o.trace.hex })}\n` : '';
-    return `${before}${renderConnection(c, { style: this.style, verbose: this.o.verbose })}\n\n`;
+    const before = this.o.trace && trace ? `${renderTrace(c, trace, { style: this.style, hex: this.o.trace.hex, width: this.width })}\n` : '';
+    return `${before}${renderConnection(c, { style: this.style, verbose: this.o.verbose, width: this.width })}\n\n`;
   }
 
   connection(c: Connection, trace?: TraceCollector): void {
@@ -117,10 +121,10 @@ export class TextReporter implements Reporter {
     if (s.kind === 'replay') {
       // Nothing to sum up when no input could be read: the errors said it all.
       if (s.unreadable >= s.inputs) return;
-      this.o.out.write(renderReplaySummary(s, { style: this.style, ...(this.o.out.columns ? { width: this.o.out.columns } : {}) }));
+      this.o.out.write(renderReplaySummary(s, { style: this.style, width: this.width }));
     } else {
       const style = makeStyle(useColor(this.o.err, this.o.color));
-      this.o.err.write(`${renderProxySummary(s, { style, ...(this.o.err.columns !== undefined ? { width: this.o.err.columns } : {}) })}\n`);
+      this.o.err.write(`${renderProxySummary(s, { style, width: outputWidth(this.o.err) })}\n`);
     }
   }
 }

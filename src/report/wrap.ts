@@ -1,0 +1,178 @@
+// Fitting text output to the terminal: how wide it is, how wide a string looks (ANSI colour codes
+// take no columns), and one greedy line wrapper with hanging indents that every text renderer
+// uses (replay and proxy connections, --trace, `tlspeek rules`).
+//
+// Lines break at spaces, and where a renderer asks for it after a comma inside a list written
+// without spaces (`rsa_sign,dss_sign`, a DN). A single token longer than the width is never cut:
+// it overflows on a line of its own (a hex fingerprint, a JA4_r string). Server directives in fix
+// text are kept whole as well, words and all: `SSLOpenSSLConfCmd ClientSignatureAlgorithms a:b:c…`
+// broken over two lines is two lines in httpd.conf, and the second is a syntax error. Copy-paste
+// beats the right margin there.
+
+/** A space the wrapper never breaks at; printed as an ordinary space. Peer strings never hold it: safe() escapes C0 controls. */
+export const KEEP = '\u001f';
+
+/** `s` with its spaces made unbreakable ("TLS 1.2", "C → S"). */
+export function keep(s: string): string {
+  return s.replaceAll(' ', KEEP);
+}
+
+/** When nothing says how wide the output is (a pipe, a file). */
+export const DEFAULT_WIDTH = 100;
+
+/**
+ * Columns to fit: COLUMNS when set (as ls and diff honour it), else the terminal's width when the
+ * stream is one, else `fallback`. One answer for every text renderer.
+ */
+export function outputWidth(stream?: { isTTY?: boolean; columns?: number }, fallback = DEFAULT_WIDTH): number {
+  const env = Number(process.env.COLUMNS);
+  if (Number.isInteger(env) && env > 0) return env;
+  const cols = stream?.columns;
+  if (stream?.isTTY && typeof cols === 'number' && cols > 0) return cols;
+  return fallback;
+}
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+
+export function stripAnsi(s: string): string {
+  return s.replace(SGR, '');
+}
+
+/** Columns a string takes: code points, without ANSI colour codes (our output is not wide-character heavy). */
+export function visibleLength(s: string): number {
+  let n = 0;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  for (const _ of stripAnsi(s)) n++;
+  return n;
+}
+
+export interface WrapOptions {
+  /** Columns to fit; Infinity for none. */
+  width: number;
+  /** Column where continuation lines start (the hanging indent). */
+  hang: number;
+  /** Also break after a comma that has no space after it (`a,b,c` lists, DNs); never after an escaped `\,`. */
+  commas?: boolean;
+  /** Fix text: keep a directive whole, from the start of its clause to its `:`-separated list (see the file comment). */
+  directives?: boolean;
+}
+
+interface Unit {
+  /** Whitespace before the unit, as written; dropped where the line breaks. */
+  sep: string;
+  text: string;
+  cols: number;
+}
+
+/** `a:b:c`, three or more non-empty parts, after quotes, brackets and a closing `;` are set aside: a list for OpenSSL. */
+export function isColonList(token: string): boolean {
+  const core = stripAnsi(token).replace(/^[('"]+|[)'";,.]+$/g, '');
+  const parts = core.split(':');
+  return parts.length >= 3 && parts.every((p) => p.length > 0 && !p.includes('/'));
+}
+
+/** Words a directive may take before its list: `openssl s_server … -client_sigalgs LIST` is the longest. */
+const DIRECTIVE_WORDS = 4;
+/** A gap this wide separates a directive from its comment ("LIST   (in the VirtualHost …)"). */
+const CLAUSE_GAP = 3;
+
+function units(body: string, opts: WrapOptions): Unit[] {
+  const out: Unit[] = [];
+  const re = /( *)([^ ]+)/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    const sep = m[1]!;
+    const word = m[2]!;
+    if (opts.commas) {
+      // Split after each comma not followed by the end of the word and not escaped (RFC 4514 "\,").
+      const pieces = word.split(/(?<=(?<!\\),)(?=.)/u);
+      pieces.forEach((p, i) => out.push({ sep: i === 0 ? sep : '', text: p, cols: visibleLength(p) }));
+    } else out.push({ sep, text: word, cols: visibleLength(word) });
+  }
+  if (opts.directives) glueDirectives(out);
+  return out;
+}
+
+/** Joins each `:`-list with the directive words before it in its clause into one unit. */
+function glueDirectives(list: Unit[]): void {
+  for (let k = 0; k < list.length; k++) {
+    if (!isColonList(list[k]!.text)) continue;
+    let j = k;
+    while (
+      j > 0 &&
+      k - j < DIRECTIVE_WORDS &&
+      list[j]!.sep.length < CLAUSE_GAP &&
+      list[j]!.sep.length > 0 &&
+      !stripAnsi(list[j - 1]!.text).endsWith(':')
+    ) {
+      j--;
+    }
+    if (j === k) continue;
+    const glued = list.slice(j, k + 1);
+    const text = glued.map((u, i) => (i === 0 ? u.text : u.sep + u.text)).join('');
+    list.splice(j, k - j + 1, { sep: list[j]!.sep, text, cols: visibleLength(text) });
+    k = j;
+  }
+}
+
+/** SGR parameters that end a group of others: 22 ends bold and dim, 39 a foreground colour, 0 everything. */
+function closes(close: number, open: number): boolean {
+  if (close === 0) return true;
+  if (close === 22) return open === 1 || open === 2;
+  if (close === 39) return (open >= 30 && open <= 38) || (open >= 90 && open <= 97);
+  if (close === 49) return (open >= 40 && open <= 48) || (open >= 100 && open <= 107);
+  return close >= 23 && close <= 29 && open === close - 20;
+}
+
+/** The colour codes still open after `text`, given those open before it. */
+function openAfter(active: string[], text: string): string[] {
+  let now = active;
+  for (const m of text.matchAll(SGR)) {
+    const code = Number(m[0].slice(2, -1).split(';')[0] || 0);
+    const isClose = code === 0 || code === 22 || code === 39 || code === 49 || (code >= 23 && code <= 29);
+    now = isClose ? now.filter((o) => !closes(code, Number(o.slice(2, -1).split(';')[0]))) : [...now, m[0]];
+  }
+  return now;
+}
+
+/**
+ * One logical line (its own indent included) as lines of at most `width` columns, greedy, with
+ * continuation lines indented to `hang`. Spacing is kept where the line does not break. Colour
+ * open at a break is closed at the end of the line and opened again after the next indent, so
+ * each line stands alone (a pager, a grep).
+ */
+export function wrapLine(line: string, opts: WrapOptions): string[] {
+  const plain = line.replaceAll(KEEP, ' ');
+  if (!line.includes(' ') || visibleLength(plain) <= opts.width) return [plain];
+  const lead = /^ */.exec(line)![0];
+  const list = units(line.slice(lead.length), opts);
+  const hang = ' '.repeat(Math.max(0, opts.hang));
+  const out: string[] = [];
+  let cur = lead;
+  let cols = lead.length;
+  let fresh = true;
+  let active: string[] = [];
+  for (const u of list) {
+    if (fresh || cols + u.sep.length + u.cols <= opts.width) {
+      const add = fresh ? u.text : u.sep + u.text;
+      cur += add;
+      cols += fresh ? u.cols : u.sep.length + u.cols;
+    } else {
+      out.push(active.length ? `${cur}\u001b[0m` : cur);
+      cur = hang + active.join('') + u.text;
+      cols = hang.length + u.cols;
+    }
+    fresh = false;
+    active = openAfter(active, u.text);
+  }
+  out.push(cur);
+  return out.map((l) => l.replaceAll(KEEP, ' '));
+}
+
+/** Paragraphs (split at "\n") wrapped to `width`, every line starting at `indent`; for prose. */
+export function wrapText(text: string, width: number, indent = ''): string {
+  return text
+    .split('\n')
+    .flatMap((para) => wrapLine(indent + para, { width, hang: indent.length }))
+    .join('\n');
+}
