@@ -44,15 +44,15 @@ export function referRepeats(text: string, repeats: readonly Repeat[]): string {
 }
 
 /**
- * A scheme list shortened for a one-line summary: the first scheme and the first of each RSA
- * family (RSA-PSS with an RSA-PSS key, RSA-PSS with an ordinary RSA key, PKCS#1 v1.5) in the order
- * the list has them, "…" for what is left out, and the count. The order of those families is
- * what the client-authentication findings are about.
+ * A scheme list shortened for a one-line summary: the first scheme, the first RSA-PSS scheme an
+ * ordinary RSA key can make (rsa_pss_rsae_*) and the first PKCS#1 v1.5 one, in the order the list
+ * has them, "…" for what is left out, and the count. Which of those two comes first is what an RSA
+ * client key picks, and what certreq-pss-preferred is about (rsa_pss_pss_* needs an RSA-PSS key).
  */
 export function abbreviateSchemes(names: readonly string[]): string {
   if (names.length <= SHORT_LIST) return names.join(',');
   const keep = new Set([0]);
-  for (const prefix of ['rsa_pss_pss_', 'rsa_pss_rsae_', 'rsa_pkcs1_']) {
+  for (const prefix of ['rsa_pss_rsae_', 'rsa_pkcs1_']) {
     const i = names.findIndex((n) => n.startsWith(prefix));
     if (i >= 0) keep.add(i);
   }

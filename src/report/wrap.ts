@@ -58,10 +58,16 @@ export interface WrapOptions {
   directives?: boolean;
 }
 
-interface Unit {
-  /** Whitespace before the unit, as written; dropped where the line breaks. */
-  sep: string;
+interface Piece {
   text: string;
+  cols: number;
+}
+
+/** What lies between two spaces: one piece, or with `commas` the pieces after each comma. */
+interface Word {
+  /** Whitespace before the word, as written; dropped where the line breaks. */
+  sep: string;
+  pieces: Piece[];
   cols: number;
 }
 
@@ -77,40 +83,33 @@ const DIRECTIVE_WORDS = 4;
 /** A gap this wide separates a directive from its comment ("LIST   (in the VirtualHost …)"). */
 const CLAUSE_GAP = 3;
 
-function units(body: string, opts: WrapOptions): Unit[] {
-  const out: Unit[] = [];
+function piece(text: string): Piece {
+  return { text, cols: visibleLength(text) };
+}
+
+function words(body: string, opts: WrapOptions): Word[] {
+  const out: Word[] = [];
   const re = /( *)([^ ]+)/g;
   for (let m = re.exec(body); m; m = re.exec(body)) {
-    const sep = m[1]!;
-    const word = m[2]!;
-    if (opts.commas) {
-      // Split after each comma not followed by the end of the word and not escaped (RFC 4514 "\,").
-      const pieces = word.split(/(?<=(?<!\\),)(?=.)/u);
-      pieces.forEach((p, i) => out.push({ sep: i === 0 ? sep : '', text: p, cols: visibleLength(p) }));
-    } else out.push({ sep, text: word, cols: visibleLength(word) });
+    const text = m[2]!;
+    // After each comma that is not the word's last character and not escaped (RFC 4514 "\,").
+    const pieces = (opts.commas ? text.split(/(?<=(?<!\\),)(?=.)/u) : [text]).map(piece);
+    out.push({ sep: m[1]!, pieces, cols: pieces.reduce((n, p) => n + p.cols, 0) });
   }
   if (opts.directives) glueDirectives(out);
   return out;
 }
 
-/** Joins each `:`-list with the directive words before it in its clause into one unit. */
-function glueDirectives(list: Unit[]): void {
+/** Joins each `:`-list with the directive words before it in its clause into one word. */
+function glueDirectives(list: Word[]): void {
+  const text = (w: Word): string => w.pieces.map((p) => p.text).join('');
   for (let k = 0; k < list.length; k++) {
-    if (!isColonList(list[k]!.text)) continue;
+    if (!isColonList(text(list[k]!))) continue;
     let j = k;
-    while (
-      j > 0 &&
-      k - j < DIRECTIVE_WORDS &&
-      list[j]!.sep.length < CLAUSE_GAP &&
-      list[j]!.sep.length > 0 &&
-      !stripAnsi(list[j - 1]!.text).endsWith(':')
-    ) {
-      j--;
-    }
+    while (j > 0 && k - j < DIRECTIVE_WORDS && list[j]!.sep.length < CLAUSE_GAP && !stripAnsi(text(list[j - 1]!)).endsWith(':')) j--;
     if (j === k) continue;
-    const glued = list.slice(j, k + 1);
-    const text = glued.map((u, i) => (i === 0 ? u.text : u.sep + u.text)).join('');
-    list.splice(j, k - j + 1, { sep: list[j]!.sep, text, cols: visibleLength(text) });
+    const glued = piece(list.slice(j, k + 1).map((w, i) => (i === 0 ? text(w) : w.sep + text(w))).join(''));
+    list.splice(j, k - j + 1, { sep: list[j]!.sep, pieces: [glued], cols: glued.cols });
     k = j;
   }
 }
@@ -137,33 +136,43 @@ function openAfter(active: string[], text: string): string[] {
 
 /**
  * One logical line (its own indent included) as lines of at most `width` columns, greedy, with
- * continuation lines indented to `hang`. Spacing is kept where the line does not break. Colour
- * open at a break is closed at the end of the line and opened again after the next indent, so
- * each line stands alone (a pager, a grep).
+ * continuation lines indented to `hang`. Spacing is kept where the line does not break. A word
+ * that does not fit goes to the next line whole; only a word longer than a line is broken after
+ * its commas (with `commas`), and a piece longer than that overflows. Colour open at a break is
+ * closed at the end of the line and opened again after the next indent, so each line stands
+ * alone (a pager, a grep).
  */
 export function wrapLine(line: string, opts: WrapOptions): string[] {
   const plain = line.replaceAll(KEEP, ' ');
   if (!line.includes(' ') || visibleLength(plain) <= opts.width) return [plain];
   const lead = /^ */.exec(line)![0];
-  const list = units(line.slice(lead.length), opts);
   const hang = ' '.repeat(Math.max(0, opts.hang));
   const out: string[] = [];
   let cur = lead;
   let cols = lead.length;
   let fresh = true;
   let active: string[] = [];
-  for (const u of list) {
-    if (fresh || cols + u.sep.length + u.cols <= opts.width) {
-      const add = fresh ? u.text : u.sep + u.text;
-      cur += add;
-      cols += fresh ? u.cols : u.sep.length + u.cols;
-    } else {
-      out.push(active.length ? `${cur}\u001b[0m` : cur);
-      cur = hang + active.join('') + u.text;
-      cols = hang.length + u.cols;
-    }
+  const put = (text: string, n: number): void => {
+    cur += text;
+    cols += n;
     fresh = false;
-    active = openAfter(active, u.text);
+  };
+  const newLine = (): void => {
+    out.push(active.length ? `${cur}\u001b[0m` : cur);
+    cur = hang + active.join('');
+    cols = hang.length;
+    fresh = true;
+  };
+  for (const w of words(line.slice(lead.length), opts)) {
+    const sep = fresh ? '' : w.sep;
+    if (!fresh && cols + sep.length + w.cols > opts.width && hang.length + w.cols <= opts.width) newLine();
+    w.pieces.forEach((p, i) => {
+      const before = i === 0 && !fresh ? w.sep : '';
+      if (!fresh && cols + before.length + p.cols > opts.width) newLine();
+      const gap = i === 0 && !fresh ? w.sep : '';
+      put(gap + p.text, gap.length + p.cols);
+      active = openAfter(active, p.text);
+    });
   }
   out.push(cur);
   return out.map((l) => l.replaceAll(KEEP, ' '));

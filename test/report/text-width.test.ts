@@ -23,11 +23,12 @@
 //   full once per connection (its block; the ClientHello's own line too when the client offered
 //   the same list), while the --json finding details keep quoting it in full.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { RULES } from '../../src/rules/index.js';
-import { SHORT_LIST } from '../../src/report/repeats.js';
+import { abbreviateSchemes, referRepeats, SHORT_LIST } from '../../src/report/repeats.js';
+import { keep, wrapLine } from '../../src/report/wrap.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const WIDTHS = [60, 80, 100, 200];
@@ -249,4 +250,57 @@ test('tlspeek rules and rules ID fit COLUMNS and never cut a rule id', async () 
       assert.equal(strip(colored), text, `rules ${r.id} at ${width}: colour changes the layout`);
     }
   }
+});
+
+test('wrapLine: hanging indent, words whole, commas only for a word longer than a line, colour closed and reopened', () => {
+  assert.deepEqual(wrapLine('  label  aaa bbb ccc', { width: 14, hang: 9 }), ['  label  aaa', '         bbb', '         ccc']);
+  // Spacing is kept where the line does not break; KEEP spaces never break.
+  assert.deepEqual(wrapLine(`a   b ${keep('c d')}`, { width: 8, hang: 0 }), ['a   b', 'c d']);
+  // A comma list moves whole when it fits a line of its own, and breaks after its commas when not.
+  assert.deepEqual(wrapLine('x: aa,bb,cc', { width: 10, hang: 2, commas: true }), ['x:', '  aa,bb,cc']);
+  assert.deepEqual(wrapLine('x: aa,bb,cc,dd', { width: 9, hang: 3, commas: true }), ['x: aa,bb,', '   cc,dd']);
+  assert.deepEqual(wrapLine('x: CN=a\\,b,O=c', { width: 9, hang: 3, commas: true }), ['x:', '   CN=a\\,b,', '   O=c']);
+  // One token longer than the width overflows on a line of its own, whole.
+  assert.deepEqual(wrapLine('k: 0123456789abcdef end', { width: 10, hang: 3 }), ['k:', '   0123456789abcdef', '   end']);
+  // A directive with its :-list stays one line; the label and the comment after a wide gap do not join it.
+  assert.deepEqual(wrapLine('nginx: ssl_ciphers A:B:C:D;   (a comment)', { width: 20, hang: 2, directives: true }), [
+    'nginx:',
+    '  ssl_ciphers A:B:C:D;',
+    '  (a comment)',
+  ]);
+  // Colour codes take no columns; a style open at a break is closed there and reopened on the next line.
+  const dim = (t: string): string => `\u001b[2m${t}\u001b[22m`;
+  assert.deepEqual(wrapLine(`ab ${dim('cd ef')}`, { width: 5, hang: 0 }), [`ab \u001b[2mcd\u001b[0m`, `\u001b[2mef\u001b[22m`]);
+  assert.deepEqual(wrapLine(`ab ${dim('cd')}`, { width: 5, hang: 0 }), [`ab ${dim('cd')}`]);
+});
+
+test('repeats: a scheme list is shortened to its first scheme and first rsa_pss_rsae/rsa_pkcs1; only whole repeats are referred to', () => {
+  assert.equal(abbreviateSchemes(['a', 'b', 'c', 'd']), 'a,b,c,d');
+  assert.equal(
+    abbreviateSchemes(['ecdsa_x', 'ed25519', 'rsa_pss_pss_sha256', 'rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pkcs1_sha256', 'dsa_x']),
+    'ecdsa_x,…,rsa_pss_rsae_sha256,…,rsa_pkcs1_sha256,… (7)',
+  );
+  const repeats = [{ full: 'a, b, c, d, e', ref: 'the 5 schemes listed under CertificateRequest above' }];
+  assert.equal(referRepeats('list: a, b, c, d, e.', repeats), 'list: the 5 schemes listed under CertificateRequest above.');
+  // Part of a longer list, or a longer name: left as it is.
+  assert.equal(referRepeats('list: a, b, c, d, e, f', repeats), 'list: a, b, c, d, e, f');
+  assert.equal(referRepeats('list: z, a, b, c, d, e', repeats), 'list: z, a, b, c, d, e');
+  assert.equal(referRepeats('list: a, b, c, d, ex', repeats), 'list: a, b, c, d, ex');
+});
+
+test('README: the examples of text output are what replay prints at 100 columns', async () => {
+  const readme = readFileSync('README.md', 'utf8');
+  let seen = 0;
+  for (const [, file, block] of readme.matchAll(/```\n\$ tlspeek replay (captures\/\S+)\n([^]*?)```/g)) {
+    const out = (await run(100, 'replay', '--color', 'never', file!)).split('\n');
+    // An excerpt: every line but the "…" ones is a line of the output, in its order.
+    let at = 0;
+    for (const line of block!.split('\n').filter((l) => l && l.trim() !== '…')) {
+      const found = out.indexOf(line, at);
+      assert.ok(found >= 0, `README, ${file}: not printed (in this order): ${line}`);
+      at = found + 1;
+    }
+    seen++;
+  }
+  assert.ok(seen >= 2, `${seen} README examples found`);
 });
