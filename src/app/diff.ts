@@ -14,6 +14,7 @@ import { InputError, looksLikeJsonLines, makeLabels, parseInput, parseJsonLines,
 import { allEqual, buildSections } from '../diff/sections.js';
 import { diffToJson, type DiffInput } from '../diff/json.js';
 import { renderDiff } from '../report/diff.js';
+import { outputWidth } from '../report/wrap.js';
 
 export interface DiffOptions {
   /** FILE, FILE#N or FILE#sni=NAME, two or more. */
@@ -59,13 +60,9 @@ async function loadConnections(spec: InputSpec, warn: (m: string) => void): Prom
   return conns.sort((a, b) => a.id - b.id);
 }
 
+/** Columns to fit: the one rule of every text output (report/wrap.ts), with diff's own fallback of 80 when piped. */
 function terminalWidth(io: Io, given: number | undefined): number {
-  if (given !== undefined) return given;
-  const env = Number(process.env.COLUMNS);
-  if (Number.isInteger(env) && env > 0) return env;
-  const cols = (io.out as { columns?: number }).columns;
-  if (io.out.isTTY && typeof cols === 'number' && cols > 0) return cols;
-  return 80;
+  return given ?? outputWidth(io.out, 80);
 }
 
 export async function runDiff(opts: DiffOptions, io: Io): Promise<number> {
