@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { KeyLog, KeyLogParser, parseKeyLog } from '../../src/keylog/parse.js';
 import { KeyLogError, readKeyLogFile } from '../../src/keylog/read.js';
 import { MAX_KEYLOG_LINE, MAX_KEYLOG_WARNINGS } from '../../src/limits.js';
+import type { SecretsLookup } from '../../src/tls/session/protection.js';
 
 const R1 = 'ab'.repeat(32);
 const R2 = 'CD'.repeat(32);
@@ -160,6 +161,13 @@ test('KeyLog: lookup by client random in either case; later lines add to a conne
   const view = log.lookup(other)!;
   log.add({ label: 'SERVER_HANDSHAKE_TRAFFIC_SECRET', clientRandom: other, secret: Buffer.alloc(32, 2) });
   assert.equal(view.secrets.size, 2, 'the view shows lines read after it was handed out');
+});
+
+test('KeyLog.lookup is the session\'s SecretsLookup as it is', () => {
+  const log = new KeyLog();
+  log.add({ label: 'CLIENT_RANDOM', clientRandom: R1, secret: Buffer.alloc(48, 7) });
+  const lookup: SecretsLookup = log.lookup; // a type error here means the two shapes parted
+  assert.deepEqual(lookup(R1)?.secrets.get('CLIENT_RANDOM'), Buffer.alloc(48, 7));
 });
 
 test('KeyLog is bounded: past its size the oldest connections go, said once', () => {
