@@ -166,8 +166,9 @@ export class Tls12AeadDecryptor implements RecordDecryptor {
  */
 export class Tls12CbcDecryptor implements RecordDecryptor {
   private readonly header = Buffer.alloc(13);
-  /** TLS 1.0: the IV of the next record. */
-  private chainIv: Buffer | undefined;
+  /** TLS 1.0: the IV of the next record, and a buffer to hold the current one while that is replaced. */
+  private readonly chainIv: Buffer | undefined;
+  private readonly currentIv: Buffer | undefined;
 
   constructor(
     private readonly cbc: CbcParams,
@@ -179,6 +180,7 @@ export class Tls12CbcDecryptor implements RecordDecryptor {
     private readonly encryptThenMac: boolean,
   ) {
     this.chainIv = firstIv ? Buffer.from(firstIv) : undefined;
+    this.currentIv = firstIv ? Buffer.alloc(firstIv.length) : undefined;
   }
 
   private macHeader(seq: number, type: number, version: number, length: number): Buffer {
@@ -200,8 +202,14 @@ export class Tls12CbcDecryptor implements RecordDecryptor {
     const encLength = this.encryptThenMac ? body.length - macLength : body.length;
     const cipherLength = encLength - explicitIv;
     // The IV the next TLS 1.0 record uses is this record's last ciphertext block, whatever becomes of this one.
-    const iv = this.chainIv ? Buffer.from(this.chainIv) : body.subarray(0, explicitIv);
-    if (this.chainIv && encLength >= block) this.chainIv.set(body.subarray(encLength - block, encLength));
+    let iv: Uint8Array;
+    if (this.chainIv && this.currentIv) {
+      this.chainIv.copy(this.currentIv);
+      iv = this.currentIv;
+      if (encLength >= block) this.chainIv.set(body.subarray(encLength - block, encLength));
+    } else {
+      iv = body.subarray(0, explicitIv);
+    }
     if (cipherLength < block || cipherLength % block !== 0) {
       return new DecryptError(
         'malformed',
