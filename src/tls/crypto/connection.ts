@@ -1,5 +1,18 @@
 // The decryption of one connection, put together from what its hellos negotiated and the
 // secrets its key-log lines gave (RFC 9850, by ClientHello random): a Direction for each side.
+//
+// How the protection layer (session/protection.ts) is meant to use it:
+//   - once the ServerHello is known (the real one, not a HelloRetryRequest), call
+//     connectionDecryption() with the secrets its SecretsLookup gives for the ClientHello random;
+//   - hand each whole protected record of a side to that side's Direction.open(), in order:
+//     TLS 1.3 every record after the ServerHello (null back: not protected, e.g. the dummy
+//     ChangeCipherSpec), TLS 1.0–1.2 every record after that side's ChangeCipherSpec;
+//   - decrypted handshake content goes to the handshake reassembler, alerts to the alert decoder,
+//     application data (type 23) is only counted and dropped;
+//   - a DecryptError 'auth' means "keys do not match": report it once for the connection and stop
+//     decrypting that direction (the records after it fail the same way).
+// Not covered: renegotiation (a second handshake brings a new client random and new keys), TLS
+// compression (the plaintext would be DEFLATE data), SSL 3.0, DTLS, an ECH inner ClientHello.
 import {
   CLIENT_EARLY_TRAFFIC_SECRET,
   CLIENT_HANDSHAKE_TRAFFIC_SECRET,
