@@ -60,6 +60,7 @@ ALL=(
   mtls-expired-client mtls-not-yet-valid-client mtls-sha1-1024-client mtls-no-clientauth-eku
   mtls-other-ca-client mtls-no-client-cert mtls-ec-client mtls-ca-names tls13-mtls
   tls13-mtls-no-client-cert tls13-mtls-other-ca-client tls13-mtls-pkcs1-client tls13-client-distrusts-server
+  tls13-keylog-mtls tls13-keylog-certreq-no-pss tls13-keylog-client-no-pss apache-reneg-location
   plain-http-to-tls-port sni-mismatch
   tls12-reordered
 )
@@ -458,6 +459,47 @@ cap_tls13-mtls-pkcs1-client() {
 cap_tls13-client-distrusts-server() {
   sserver_capture tls13-client-distrusts-server "$S_RSA -tls1_3" "$SNI -CAfile $PKI/other-ca.crt -verify_return_error -tls1_3"
   expect_some tls13-client-distrusts-server "$CAP/tls13-client-distrusts-server.pcap" 'tls.handshake.type==2'
+}
+
+# TLS 1.3 client authentication with the client's key log beside the capture (NAME.keys, written by
+# s_client -keylogfile): tlspeek replay --keylog decrypts the CertificateRequest, the certificates
+# and the alerts; tshark -o tls.keylog_file:NAME.keys is the oracle (test/conformance/keylog.test.ts).
+keylog_capture() { # name server-args client-args
+  rm -f "$CAP/$1.keys"
+  sserver_capture "$1" "$2" "$3 -keylogfile $CAP/$1.keys"
+  [ -s "$CAP/$1.keys" ] || die "$1: s_client wrote no key log"
+  expect_some "$1" "$CAP/$1.pcap" 'tls.handshake.type==2'
+}
+cap_tls13-keylog-mtls() {
+  keylog_capture tls13-keylog-mtls "$S_RSA $MTLS -tls1_3" "$SNI $CLIENT_CA -tls1_3 $C_RSA"
+}
+cap_tls13-keylog-certreq-no-pss() {
+  # the old advice: ClientSignatureAlgorithms without RSA-PSS; in TLS 1.3 the RSA client has no scheme left
+  keylog_capture tls13-keylog-certreq-no-pss "$S_RSA $MTLS -tls1_3 -client_sigalgs ECDSA+SHA256:RSA+SHA256:RSA+SHA384" "$SNI $CLIENT_CA -tls1_3 $C_RSA"
+}
+cap_tls13-keylog-client-no-pss() {
+  # a client whose signature algorithms have no RSA-PSS (a PKCS#1-only token); an ECDSA server, so the server can still sign
+  keylog_capture tls13-keylog-client-no-pss "-cert $PKI/server-ec.crt -key $PKI/server-ec.key $MTLS -tls1_3" "$SNI $CLIENT_CA -tls1_3 $C_RSA -sigalgs RSA+SHA256:RSA+SHA384:ECDSA+SHA256"
+}
+
+cap_apache-reneg-location() {
+  # Apache's per-<Location> client authentication in TLS 1.2: no certificate asked in the first
+  # handshake; the request for /secure/ makes httpd renegotiate to ask for one. curl writes the key log.
+  local n=apache-reneg-location
+  PORT=$(free_port)
+  start_apache $n "$PORT" "  SSLVerifyClient none
+  <Location /secure>
+    SSLVerifyClient require
+  </Location>"
+  rm -f "$CAP/$n.keys"
+  start_tcpdump "$CAP/$n.pcap" "$PORT"; local tpid=$TCPDUMP_PID
+  local args=(-sS --max-time 20 --http1.1 --tls-max 1.2 --resolve "localhost:$PORT:127.0.0.1" --cacert "$PKI/ca-chain.pem"
+    --cert "$PKI/client-rsa.crt" --key "$PKI/client-rsa.key" "https://localhost:$PORT/secure/")
+  record $n client "SSLKEYLOGFILE=\$CAP/$n.keys curl $(q "${args[@]}")"
+  SSLKEYLOGFILE="$CAP/$n.keys" curl "${args[@]}" >"$WORK/$n.client.log" 2>&1 || true
+  stop_tcpdump "$tpid"; stop_server "$SERVER_PID"; PORT=
+  [ -s "$CAP/$n.keys" ] || die "$n: curl wrote no key log"
+  expect_some $n "$CAP/$n.pcap" 'tls.handshake.type==1'
 }
 
 cap_plain-http-to-tls-port() {

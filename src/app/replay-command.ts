@@ -2,7 +2,8 @@
 // once), an exit status.
 import { replayFile, type ConnectionFilter } from './replay.js';
 import type { Connection, Finding } from '../tls/model.js';
-import type { SessionObserver } from '../tls/session.js';
+import type { SecretsLookup, SessionObserver } from '../tls/session.js';
+import { isKeyLogError, loadKeyLogs } from './keys.js';
 import { TraceCollector } from '../tls/trace.js';
 import { severityRank } from '../rules/index.js';
 import { makeProgress } from '../report/progress.js';
@@ -29,6 +30,8 @@ export interface ReplayCommandOptions {
   ja4Raw?: boolean;
   /** Most TCP flows tracked at once (DEFAULT_MAX_FLOWS when unset). */
   maxFlows?: number;
+  /** Key-log files (SSLKEYLOGFILE format): connections they have secrets for are decrypted. */
+  keylog?: string[];
 }
 
 /** The exit status for `--fail-on` when findings at that level were raised. */
@@ -97,6 +100,16 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
     return c;
   };
   const stop = stopOnSignal();
+  let secrets: SecretsLookup | undefined;
+  if (opts.keylog?.length) {
+    try {
+      secrets = (await loadKeyLogs(opts.keylog, (m) => io.err.write(`tlspeek: warning: ${m}\n`))).lookup;
+    } catch (e) {
+      if (!isKeyLogError(e)) throw e;
+      io.err.write(`tlspeek: ${e.message}\n`);
+      return 1;
+    }
+  }
   for (const file of opts.files) {
     const result = await replayFile(file, opts.filter, {
       connection: (c, observer) => {
@@ -121,7 +134,7 @@ export async function runReplayCommand(opts: ReplayCommandOptions, io: Io): Prom
       },
       progress: (f, done, total) => progress.update(f, done, total),
       backpressure: () => reporter.flush(),
-    }, { ...(opts.maxFlows !== undefined ? { maxFlows: opts.maxFlows } : {}), signal: stop.signal });
+    }, { ...(opts.maxFlows !== undefined ? { maxFlows: opts.maxFlows } : {}), signal: stop.signal, ...(secrets ? { secrets } : {}) });
     stop.disarm();
     live = false;
     summary.hidden.empty += result.empty;

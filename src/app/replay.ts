@@ -9,7 +9,7 @@
 import { readCapture, inputName, type InputInfo } from '../capture/reader.js';
 import { CaptureError } from '../capture/types.js';
 import { DEFAULT_MAX_FLOWS, FlowTable, type FlowInfo, type FlowHandler, type Endpoint } from '../capture/flows.js';
-import { TlsSession, type SessionObserver, type Side } from '../tls/session.js';
+import { TlsSession, type SecretsLookup, type SessionObserver, type Side } from '../tls/session.js';
 import type { Connection } from '../tls/model.js';
 
 export interface ConnectionFilter {
@@ -91,6 +91,8 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** From a pipe: how long a decided handshake may stay open before it is reported anyway (LIVE_REPORT_DELAY_MS). */
   liveDelayMs?: number;
+  /** Keys by ClientHello random (`--keylog`): protected records of the connections they open are decrypted. */
+  secrets?: SecretsLookup;
 }
 
 /**
@@ -245,6 +247,7 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
         initiator: 0,
         midstream: !flow.sawSyn,
         ...(observer ? { observer } : {}),
+        ...(opts.secrets ? { secrets: opts.secrets } : {}),
       });
       const id = flow.id;
       order?.opened(id);

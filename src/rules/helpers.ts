@@ -180,7 +180,7 @@ export function messageName(name: string): string {
 
 function ladderName(m: LadderEntry, c: Connection): string {
   if (m.record === 'change_cipher_spec') return 'ChangeCipherSpec';
-  if (m.record === 'handshake' && m.encrypted) return c.version && isTls13Version(c.version.code) ? 'encrypted handshake' : 'Finished (encrypted)';
+  if (m.record === 'handshake' && m.encrypted && !m.decrypted) return c.version && isTls13Version(c.version.code) ? 'encrypted handshake' : 'Finished (encrypted)';
   if (m.record === 'application_data') return 'encrypted records';
   const n = m.type?.name ?? m.record;
   // An empty certificate_list is 3 bytes (TLS 1.2) or 4 with the request context (TLS 1.3).
@@ -251,9 +251,9 @@ export function closedBefore(c: Connection, a: Alert): StreamEnd | undefined {
   return c.closes?.find((e) => e.from !== a.from && e.afterMessages <= idx);
 }
 
-/** Plaintext fatal alerts (level 2), in order. */
+/** Fatal alerts (level 2) whose level is known: plaintext, or decrypted with a key log; in order. */
 export function fatalAlerts(c: Connection): Alert[] {
-  return c.alerts.filter((a) => !a.encrypted && a.level?.code === 2);
+  return c.alerts.filter((a) => a.level?.code === 2);
 }
 
 /** The first plaintext fatal alert, if any. */

@@ -18,6 +18,8 @@ import { rule as clientCertTypeNotRequested } from './client-auth/client-cert-ty
 import { rule as clientCertIssuerNotListed } from './client-auth/client-cert-issuer-not-listed.js';
 import { rule as clientCertEku } from './client-auth/client-cert-eku.js';
 import { rule as clientCertExpired } from './client-auth/client-cert-expired.js';
+import { rule as tls13CertreqNoPss } from './client-auth/tls13-certreq-no-pss.js';
+import { rule as tls13ClientNoPss } from './client-auth/tls13-client-no-pss.js';
 
 import { rule as serverSigalgNotOffered } from './server/server-sigalg-not-offered.js';
 import { rule as cipherNotOffered } from './server/cipher-not-offered.js';
@@ -45,6 +47,7 @@ import { rule as compressionEnabled } from './protocol/compression-enabled.js';
 import { rule as tls13ClientAuthHidden } from './protocol/tls13-client-auth-hidden.js';
 import { rule as tls13HandshakeFailed } from './protocol/tls13-handshake-failed.js';
 import { rule as notTls } from './protocol/not-tls.js';
+import { rule as renegotiationSeen } from './protocol/renegotiation-seen.js';
 
 export type { Rule, RuleContext, RuleFix, Severity, Family } from './types.js';
 
@@ -52,6 +55,8 @@ export type { Rule, RuleContext, RuleFix, Severity, Family } from './types.js';
 export const RULES: readonly Rule[] = Object.freeze([
   certreqPssOnly,
   certreqPssPreferred,
+  tls13CertreqNoPss,
+  tls13ClientNoPss,
   clientSignedPss,
   clientCertMissing,
   clientAbortedAfterCertreq,
@@ -84,6 +89,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   compressionEnabled,
   tls13HandshakeFailed,
   tls13ClientAuthHidden,
+  renegotiationSeen,
   notTls,
 ]);
 

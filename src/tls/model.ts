@@ -113,11 +113,18 @@ export interface ServerKeyExchange {
 }
 
 export interface CertificateRequest {
+  /** TLS 1.0–1.2 certificate_types; empty in TLS 1.3, which has none. */
   certificateTypes: readonly CodePoint[];
-  /** TLS 1.2 supported_signature_algorithms, in server preference order; absent before 1.2. */
+  /** supported_signature_algorithms (TLS 1.2) or the signature_algorithms extension (TLS 1.3), in server preference order; absent before 1.2. */
   signatureAlgorithms?: readonly CodePoint[];
   /** Distinguished names as RFC 4514 strings. */
   certificateAuthorities: string[];
+  /** TLS 1.3 only: certificate_request_context (hex; empty in the handshake, set for post-handshake auth). */
+  requestContext?: string;
+  /** TLS 1.3 only: signature_algorithms_cert. */
+  signatureAlgorithmsCert?: readonly CodePoint[];
+  /** TLS 1.3 only: the extensions, in order. */
+  extensions?: readonly CodePoint[];
 }
 
 export interface CertificateVerify {
@@ -150,6 +157,8 @@ export interface Alert {
   level: CodePoint | null;
   description: CodePoint | null;
   encrypted: boolean;
+  /** An encrypted alert read with keys from a key log: level and description are known. */
+  decrypted?: true;
   /** The last handshake message seen (either side) before it, e.g. "certificate_request". */
   after?: string;
   offset: number;
@@ -169,6 +178,8 @@ export interface LadderEntry {
   /** Offset of the message (or record) in this direction's TCP stream. */
   offset: number;
   encrypted?: boolean;
+  /** Protected on the wire and read with keys from a key log. */
+  decrypted?: true;
   /** Short summary for the text ladder, e.g. "TLS 1.2, 17 suites, SNI example.com". */
   summary?: string;
   packet?: number;
@@ -266,7 +277,12 @@ export interface Connection {
   /** The client's chain; [] when the client answered with an empty Certificate. */
   clientCertificates?: CertInfo[];
   clientKeyExchange?: ClientKeyExchange;
+  /** The client's CertificateVerify. */
   certificateVerify?: CertificateVerify;
+  /** TLS 1.3, decrypted: the server's CertificateVerify. */
+  serverCertificateVerify?: CertificateVerify;
+  /** TLS 1.3, decrypted: the server's EncryptedExtensions. */
+  encryptedExtensions?: HelloExtensionValues & { extensions: Extension[] };
   newSessionTicket?: NewSessionTicket;
   alerts: Alert[];
   messages: LadderEntry[];
@@ -275,6 +291,10 @@ export interface Connection {
   stats: { client: DirectionStats; server: DirectionStats };
   /** outcome === 'complete'. */
   complete: boolean;
+  /** Some protected record of this connection was decrypted with a key log (--keylog); its messages say decrypted: true. */
+  decrypted: boolean;
+  /** A key log was given but did not open this connection: why ("no keys for this connection", "keys do not match", …). */
+  decryption?: string;
   outcome: Outcome;
   outcomeBasis: OutcomeBasis;
   /** What the outcome rests on, e.g. "client sent fatal handshake_failure". */

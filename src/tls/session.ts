@@ -20,12 +20,15 @@ import { ALERT_DESCRIPTIONS, ALERT_LEVELS } from './registry/alerts.js';
 import { CIPHER_SUITE_INFO } from './registry/cipher-suites.js';
 import { decodeSslv2ClientHello, decodeSslv2ServerHello, sslv2CipherSpec } from './messages/hello.js';
 import * as summary from './summary.js';
+import { RENEGOTIATION } from './summary.js';
 import { decodeCertificate } from '../x509/certificate.js';
 import { extensionsDropped } from './extensions/index.js';
 import { isoTime } from '../util/time.js';
 import { Locator } from './session/locate.js';
 import { CT_ALERT, CT_APPDATA, CT_CCS, CT_HANDSHAKE, CT_HEARTBEAT, RecordFramer, Route, plausibleHeader, tlsHeader, type RecordOwner } from './session/record.js';
 import { NO_SECRETS, Protection, type SecretsLookup } from './session/protection.js';
+import { connectionDecryption } from './crypto/connection.js';
+import { DecryptError } from './crypto/decryptor.js';
 import { Defragmenter } from './session/defrag.js';
 import { messageDecoder, type HandshakeRecord, type MessageContext, type Side } from './session/handshake.js';
 import { Sslv2Framer, type Sslv2Owner } from './session/sslv2.js';
@@ -111,6 +114,8 @@ class Direction {
   owner!: RecordOwner & Sslv2Owner;
   encryptedRecordLogged = false;
   appDataLogged = false;
+  /** The record being read goes whole to the protection layer's opener (keys from a key log). */
+  opening = false;
   /** Given up as not TLS while looking for a hello: everything after is preamble too. */
   deadInPreamble = false;
   /** The first bytes of the stream, to say what a non-TLS stream is. */
@@ -159,6 +164,8 @@ export class TlsSession {
   private serverHelloSide: Side | undefined;
   /** TLS 1.3 is in use: a HelloRetryRequest or a TLS 1.3 ServerHello was seen. */
   private tls13 = false;
+  /** A renegotiation's first encrypted handshake record is on the ladder. */
+  private renegotiationLogged = false;
   /** TLS 1.3: the client has sent protected records after the ServerHello (its second flight). */
   private clientFlight = false;
   private version: Version = 'none';
@@ -172,7 +179,13 @@ export class TlsSession {
   private serverHellos: Pending<ServerHello>[] = [];
   /** Which of ClientHello/ServerHello hit MAX_HELLOS (made when one does: most sessions never). */
   private hellosCapped: Set<string> | undefined;
-  private readonly record: HandshakeRecord = { certificates: [undefined, undefined] };
+  private readonly record: HandshakeRecord = { certificates: [undefined, undefined], certificateVerifies: [undefined, undefined], finished: [false, false] };
+  /** Some record was opened with keys from the key log. */
+  private decrypted = false;
+  /** Why the key log did not open this connection, when one was given. */
+  private decryption: string | undefined;
+  /** Ladder entries and alerts made now come from decrypted records. */
+  private inDecrypted = false;
   /**
    * Alerts and ladder entries are made with `from` as it stands when they are (see role()), and
    * with each one's side alongside: result() hands out the same objects, and copies only one
@@ -378,6 +391,14 @@ export class TlsSession {
     }
     f.protected = p.on;
     if (f.protected) this.watchProtected(side, type, length);
+    // With keys: the whole record goes to the opener (TLS 1.3 protects only application_data
+    // records; its dummy ChangeCipherSpec passes as before), and is handled when it is whole.
+    if (f.protected && p.opener !== undefined && (!this.tls13 || type === CT_APPDATA)) {
+      d.opening = true;
+      f.route = Route.Collect;
+      if (type === CT_APPDATA) this.clientFlightRecord(side);
+      return true;
+    }
 
     // TLS 1.3 protects everything after the ServerHello in type 23 records; plaintext
     // alerts (type 21) can still come before a side has keys (RFC 8446 §5).
@@ -400,10 +421,7 @@ export class TlsSession {
         }
         break;
       case CT_APPDATA:
-        if (this.tls13 && this.clientSide === side && this.serverHelloSide !== undefined) {
-          this.clientFlight = true;
-          this.event({ kind: 'client-flight' });
-        }
+        this.clientFlightRecord(side);
         if (!d.appDataLogged) {
           d.appDataLogged = true;
           this.addLadder(side, d, {
@@ -434,6 +452,14 @@ export class TlsSession {
     return true;
   }
 
+  /** TLS 1.3: a protected record from the client after the ServerHello is its second flight. */
+  private clientFlightRecord(side: Side): void {
+    if (this.tls13 && this.clientSide === side && this.serverHelloSide !== undefined) {
+      this.clientFlight = true;
+      this.event({ kind: 'client-flight' });
+    }
+  }
+
   /** Records are counted once whole, as a TLS stack (and tshark) sees them. */
   private recordEnd(side: Side, d: Direction, f: RecordFramer, type: number, body: Uint8Array | undefined): void {
     const stats = d.stats;
@@ -442,8 +468,13 @@ export class TlsSession {
     if (f.protected) d.protection.record();
     if (this.options.observer?.record) {
       const e: RecordEvent = { side, offset: f.headerOffset, contentType: type, version: f.version, length: f.length, encrypted: f.protected };
-      if (body) e.body = body;
+      if (body && !d.opening) e.body = body;
       this.options.observer.record(e);
+    }
+    if (d.opening) {
+      d.opening = false;
+      if (body) this.openRecord(side, d, f, type, body);
+      return;
     }
     if (f.route === Route.Handshake) {
       if (f.length === 0) this.error(side, f.headerOffset, 'empty handshake record (RFC 5246 §6.2.1 forbids it)');
@@ -459,8 +490,115 @@ export class TlsSession {
     else if (type === CT_HEARTBEAT) this.heartbeat(side, d, f, body);
   }
 
+  // ---- decryption (session/protection.ts, tls/crypto) -------------------------------------------
+
+  /**
+   * The final ServerHello settled version, suite and randoms: with the key log's secrets for this
+   * ClientHello random, both directions get an opener. Nothing is kept when there are none.
+   */
+  private startDecryption(serverSide: Side, hello: ServerHello): void {
+    if (this.secrets === NO_SECRETS || hello.sslv2) return;
+    // The ClientHello this ServerHello answers: the latest (a renegotiation's is not the first).
+    let ch: ClientHello | undefined;
+    for (const h of this.clientHellos) if (h.side !== serverSide || ch === undefined) ch = h.value;
+    if (!ch || ch.sslv2) return;
+    const found = this.secrets(ch.random);
+    if (!found) {
+      this.decryption = 'no keys for this connection in the key log (no line with its ClientHello random)';
+      return;
+    }
+    const made = connectionDecryption(
+      {
+        version: this.version === 'tls1.3' ? 0x0304 : hello.selectedVersion.code,
+        cipherSuite: hello.cipherSuite.code,
+        clientRandom: Buffer.from(ch.random, 'hex'),
+        serverRandom: Buffer.from(hello.random, 'hex'),
+        encryptThenMac: ch.encryptThenMac === true && hello.encryptThenMac === true,
+      },
+      found.secrets,
+    );
+    if (!made.ok) {
+      this.decryption = made.why;
+      return;
+    }
+    // A renegotiation (TLS 1.0–1.2) agrees on keys under the old ones: each side switches at its ChangeCipherSpec.
+    const set = (p: Protection, o: NonNullable<Protection['opener']>) => {
+      if (p.on && !this.tls13) p.pendingOpener = o;
+      else p.opener = o;
+    };
+    set(this.dirs[serverSide].protection, made.server);
+    set(this.dirs[(serverSide ^ 1) as Side].protection, made.client);
+  }
+
+  /** A whole protected record with an opener: decrypted and handled as the plaintext it holds. */
+  private openRecord(side: Side, d: Direction, f: RecordFramer, type: number, body: Uint8Array): void {
+    const opened = d.protection.opener!.open(type, f.version, body, f.headerOffset + 5);
+    if (opened === null) return;
+    if (opened instanceof DecryptError) {
+      // One error per direction: the records after it would fail the same way.
+      this.error(side, f.headerOffset, `${opened.message}; decryption of this direction stopped`);
+      this.decryption ??= opened.message;
+      d.protection.opener = undefined;
+      this.protectedUnread(side, d, f.headerOffset, type, f.length);
+      return;
+    }
+    this.decrypted = true;
+    this.inDecrypted = true;
+    try {
+      switch (opened.type) {
+        case CT_HANDSHAKE:
+          d.defrag.recordStart();
+          d.defrag.push(opened.plaintext, f.headerOffset + 5);
+          this.handshakeMessages(side, d);
+          break;
+        case CT_ALERT:
+          this.plaintextAlerts(side, d, f, opened.plaintext);
+          break;
+        case CT_APPDATA:
+          // Counted, never decoded, printed or kept.
+          if (!d.appDataLogged) {
+            d.appDataLogged = true;
+            this.addLadder(side, d, { from: this.role(side), record: 'application_data', length: f.length, offset: f.headerOffset, encrypted: true, summary: 'application data (not shown)' });
+          }
+          break;
+        case CT_HEARTBEAT:
+          this.heartbeat(side, d, f, opened.plaintext);
+          break;
+        case CT_CCS:
+          // A renegotiation's ChangeCipherSpec, under the old keys: the new ones start after it.
+          this.addLadder(side, d, { from: this.role(side), record: 'change_cipher_spec', length: opened.plaintext.length, offset: f.headerOffset, encrypted: true });
+          if (d.protection.pendingOpener) {
+            d.protection.opener = d.protection.pendingOpener;
+            d.protection.pendingOpener = undefined;
+          }
+          break;
+        default:
+          break;
+      }
+    } finally {
+      this.inDecrypted = false;
+    }
+  }
+
+  /** A protected record nobody can read: what the ladder says of it without keys. */
+  private protectedUnread(side: Side, d: Direction, offset: number, type: number, length: number): void {
+    if (type === CT_HANDSHAKE) this.encryptedHandshakeRecord(side, d, offset, length);
+    else if (type === CT_ALERT) this.addAlert(side, d, offset, length, null, null);
+    else if (type === CT_APPDATA && !d.appDataLogged) {
+      d.appDataLogged = true;
+      this.addLadder(side, d, { from: this.role(side), record: 'application_data', length, offset, encrypted: true, summary: 'encrypted data (not decoded)' });
+    }
+  }
+
   /** An encrypted handshake record: the first one per side goes on the ladder, the rest are counted. */
   private encryptedHandshakeRecord(side: Side, d: Direction, offset: number, length: number): void {
+    // TLS 1.0–1.2: handshake records after application data are a renegotiation (RFC 5746 §1),
+    // e.g. Apache asking for a client certificate for one <Location>. One ladder entry says so.
+    if (!this.tls13 && !this.renegotiationLogged && this.dirs.some((x) => x.appDataLogged)) {
+      this.renegotiationLogged = true;
+      this.addLadder(side, d, { from: this.role(side), record: 'handshake', length, offset, encrypted: true, summary: RENEGOTIATION });
+      return;
+    }
     if (d.encryptedRecordLogged) return;
     d.encryptedRecordLogged = true;
     this.addLadder(side, d, { from: this.role(side), record: 'handshake', length, offset, encrypted: true, summary: this.tls13 ? 'encrypted handshake' : 'Finished (encrypted)' });
@@ -627,6 +765,7 @@ export class TlsSession {
       }
     }
     this.event({ kind: 'server-hello', version: this.version });
+    this.startDecryption(side, hello);
   }
 
   // ---- SSLv2 (RFC 5246 appendix E.2, SSL 2.0 draft §2; session/sslv2.ts) --------------------
@@ -731,12 +870,15 @@ export class TlsSession {
       return;
     }
     if (d.lastMeta.packet !== undefined) entry.packet = d.lastMeta.packet;
+    if (this.inDecrypted) entry.decrypted = true;
     this.ladder.push(entry);
     this.ladderSides.push(side);
   }
 
   private addAlert(side: Side, d: Direction, offset: number, recordLength: number, level: CodePoint | null, description: CodePoint | null): void {
-    const alert: Alert = { from: this.role(side), level, description, encrypted: level === null, offset };
+    const alert: Alert = this.inDecrypted
+      ? { from: this.role(side), level, description, encrypted: true, decrypted: true, offset }
+      : { from: this.role(side), level, description, encrypted: level === null, offset };
     if (this.lastHandshake !== undefined) alert.after = this.lastHandshake;
     const meta = d.lastMeta;
     if (meta.packet !== undefined) alert.packet = meta.packet;
@@ -754,7 +896,7 @@ export class TlsSession {
       record: 'alert',
       length: level === null ? recordLength : 2,
       offset,
-      encrypted: level === null,
+      encrypted: level === null || this.inDecrypted,
       summary: level === null ? 'encrypted alert' : `${level.name} ${description!.name}`,
     });
   }
@@ -805,6 +947,7 @@ export class TlsSession {
       gapBytes: d0.gaps + d1.gaps,
       closes,
       tagLength: this.tagLength,
+      finishedBoth: this.record.finished[0] && this.record.finished[1],
       ...(this.flight ? { flight: this.flight } : {}),
       ...(this.after ? { after: { ...this.after, from: role(this.after.side) } } : {}),
     });
@@ -817,6 +960,8 @@ export class TlsSession {
       ...(o.file !== undefined ? { file: o.file } : {}),
       endpoints: o.endpoints,
       midstream: o.midstream ?? false,
+      decrypted: this.decrypted,
+      ...(this.decryption !== undefined ? { decryption: this.decryption } : {}),
       client,
       tls,
       stats: [d0.stats, d1.stats],

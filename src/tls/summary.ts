@@ -56,7 +56,8 @@ export function summarizeServerKeyExchange(s: ServerKeyExchange): string {
 }
 
 export function summarizeCertificateRequest(c: CertificateRequest): string {
-  const parts = [`types ${c.certificateTypes.map((t) => t.name).join(',')}`];
+  // TLS 1.3 has no certificate_types, but a request context (non-empty after the handshake).
+  const parts = c.requestContext !== undefined ? [c.requestContext ? `context ${c.requestContext}` : 'TLS 1.3'] : [`types ${c.certificateTypes.map((t) => t.name).join(',')}`];
   if (c.signatureAlgorithms) parts.push(`sigalgs ${c.signatureAlgorithms.map((s) => s.name).join(',')}`);
   parts.push(count(c.certificateAuthorities.length, 'CA name'));
   return parts.join('; ');
@@ -69,3 +70,6 @@ export function summarizeCertificateVerify(c: CertificateVerify): string {
 export function summarizeClientKeyExchange(c: ClientKeyExchange): string {
   return `${kindText(c.kind)}, ${c.length} bytes`;
 }
+
+/** The ladder summary of an encrypted handshake record after application data (TLS 1.0–1.2). */
+export const RENEGOTIATION = 'encrypted handshake after application data: a renegotiation';

@@ -211,7 +211,7 @@ const extensions: Target<{ seed: number; m: Mutation[]; kind: number }> = {
 
 const MINIMAL: Connection = {
   source: 'replay', id: 1, client: '192.0.2.1:1', server: '192.0.2.2:443', tls: true, alerts: [], messages: [], errors: [], complete: false,
-  outcome: 'incomplete', outcomeBasis: 'seen', outcomeDetail: 'the handshake had not finished when the capture (or connection) ended',
+  decrypted: false, outcome: 'incomplete', outcomeBasis: 'seen', outcomeDetail: 'the handshake had not finished when the capture (or connection) ended',
   stats: {
     client: { bytes: 0, preambleBytes: 0, records: {}, encryptedRecords: 0, encryptedBytes: 0, encrypted: false },
     server: { bytes: 0, preambleBytes: 0, records: {}, encryptedRecords: 0, encryptedBytes: 0, encrypted: false },

@@ -21,7 +21,9 @@ test('every bundled capture has a golden file, and every golden file a capture',
 
 for (const file of files) {
   test(`replay --json captures/${file} equals its golden file`, async () => {
-    const r = await runCli('replay', '--json', `captures/${file}`);
+    // A capture recorded with its key log beside it (NAME.keys) is replayed with it, decrypted.
+    const keys = `captures/${file.replace(/\.pcap(ng)?$/, '.keys')}`;
+    const r = await runCli('replay', '--json', ...(existsSync(keys) ? ['--keylog', keys] : []), `captures/${file}`);
     assert.equal(r.code, 0, r.err);
     const path = `${DIR}/${file}.jsonl`;
     if (update) {

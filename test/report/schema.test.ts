@@ -47,6 +47,7 @@ test('the schema rejects what the model forbids', () => {
     messages: [],
     errors: [],
     complete: false,
+    decrypted: false,
     outcome: 'not-tls',
     outcomeBasis: 'seen',
     outcomeDetail: 'no TLS record in either direction',

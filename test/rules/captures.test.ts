@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { replayFile } from '../../src/app/replay.js';
+import { loadKeyLogs } from '../../src/app/keys.js';
+import type { SecretsLookup } from '../../src/tls/session.js';
 import { applyRules, RULES } from '../../src/rules/index.js';
 import type { Connection, Finding } from '../../src/tls/model.js';
 import { ordinal } from '../../src/rules/helpers.js';
@@ -80,6 +82,12 @@ const EXPECTED: Record<string, string[] | Record<number, string[]>> = {
   'tls13-mtls-pkcs1-client.pcap': ['tls13-handshake-failed:error', 'tls13-client-auth-hidden:info'],
   // …while the client's own alert came before it had keys: plaintext, so seen.
   'tls13-client-distrusts-server.pcap': ['fatal-alert:error'],
+  // With the client's key log (NAME.keys): the TLS 1.3 client authentication read in the clear.
+  'tls13-keylog-mtls.pcap': [],
+  'tls13-keylog-certreq-no-pss.pcap': ['tls13-certreq-no-pss:error', 'client-cert-missing:error', 'fatal-alert:info'],
+  'tls13-keylog-client-no-pss.pcap': ['tls13-client-no-pss:error', 'client-cert-missing:error', 'fatal-alert:info'],
+  // Apache's per-<Location> SSLVerifyClient: a TLS 1.2 renegotiation, decrypted with curl's key log.
+  'apache-reneg-location.pcap': ['renegotiation-seen:info', 'certreq-pss-preferred:warning', 'client-signed-pss:info'],
   // scripts/make-rule-captures.sh
   'rules-server-expired.pcap': ['server-cert-expired:error'],
   'rules-self-signed.pcap': ['server-cert-self-signed:warning'],
@@ -113,12 +121,19 @@ interface Result {
 }
 const results = new Map<string, Result[]>();
 
+/** A capture's key log, when one was recorded beside it (NAME.keys): then it is replayed with it, as --keylog does. */
+async function keysFor(file: string): Promise<SecretsLookup | undefined> {
+  const keys = DIR + file.replace(/\.pcap(ng)?$/, '.keys');
+  return existsSync(keys) ? (await loadKeyLogs([keys], () => {})).lookup : undefined;
+}
+
 async function load(file: string): Promise<Result[]> {
   const out: Result[] = [];
+  const secrets = await keysFor(file);
   const r = await replayFile(DIR + file, {}, {
     connection: (c) => out.push({ c, findings: applyRules(c, new Date(c.startTime!)) }),
     warning: () => {},
-  });
+  }, secrets ? { secrets } : {});
   assert.ok(r.ok, `${file}: ${r.error}`);
   return out;
 }

@@ -93,6 +93,7 @@ function conn(over: Partial<Connection> = {}): Connection {
     messages: [hs('client', 1), hs('server', 2), hs('server', 11), hs('server', 12), hs('server', 14), hs('client', 16)],
     stats: { client: stats(), server: stats() },
     complete: true,
+    decrypted: false,
     outcome: 'complete',
     outcomeBasis: 'seen',
     outcomeDetail: 'both sides sent ChangeCipherSpec and Finished',
@@ -123,7 +124,7 @@ describe('catalogue', () => {
       'server-cert-expired', 'server-chain-incomplete', 'server-chain-order', 'server-cert-self-signed', 'server-name-mismatch',
       'cert-weak-key', 'cert-sha1-signature', 'hello-rejected', 'fatal-alert', 'legacy-version', 'sslv2-hello', 'weak-cipher',
       'static-rsa-kx', 'dhe-weak-group', 'no-extended-master-secret', 'no-secure-renegotiation', 'compression-enabled',
-      'tls13-client-auth-hidden', 'tls13-handshake-failed', 'not-tls',
+      'tls13-client-auth-hidden', 'tls13-handshake-failed', 'not-tls', 'tls13-certreq-no-pss', 'tls13-client-no-pss', 'renegotiation-seen',
     ];
     assert.deepEqual(RULES.map((r) => r.id).sort(), [...want].sort());
     for (const r of RULES) {

@@ -33,6 +33,7 @@ interface ReplayArgs {
   hex: boolean;
   ja4Raw: boolean;
   maxFlows: number;
+  keylog?: string | string[];
 }
 
 export function replayCommand(io: Io, setExit: (code: number) => void): CommandModule<object, ReplayArgs> {
@@ -53,6 +54,13 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .option('trace', { type: 'boolean', default: false, describe: 'before each connection, every record and handshake message as `openssl s_server -msg` shows them (text output)' })
         .option('hex', { type: 'boolean', default: false, describe: 'with --trace: hex dumps of record headers and plaintext messages' })
         .option('ja4-raw', { type: 'boolean', default: false, describe: 'also print the raw (unhashed) JA4 fingerprint' })
+        .option('keylog', {
+          // One file per --keylog, repeatable: `array` alone would swallow the capture files after it.
+          type: 'string',
+          array: true,
+          nargs: 1,
+          describe: 'key log (SSLKEYLOGFILE / -keylogfile format); repeatable: the handshake messages and alerts of the connections it has keys for are decrypted (never application data)',
+        })
         .option('max-flows', numberOption('max-flows', {
           min: 1,
           default: DEFAULT_MAX_FLOWS,
@@ -63,6 +71,7 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .example("$0 replay --host 10.0.0.5 --port 443 big.pcap", 'only the connections to one server')
         .example("tcpdump -i any -U -w - 'tcp port 443' | $0 replay -", 'live: each connection as soon as its handshake is decided or it ends; Ctrl-C ends both')
         .example('$0 replay --fail-on error nightly.pcap', 'exit 3 if any handshake has an error-level finding')
+        .example('$0 replay --keylog keys.log tls13.pcapng', 'TLS 1.3 with the client\'s key log: the CertificateRequest, certificates and alerts in the clear')
         .example('$0 replay --trace --hex -n 1 failing.pcap', 'records and messages with their bytes, to paste into a bug report') as unknown as Argv<ReplayArgs>,
     handler: async (argv) => {
       const opts: ReplayCommandOptions = {
@@ -81,6 +90,7 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
       if (argv.port !== undefined) opts.filter.port = checkNumber(argv.port, 'port', { max: 65535 });
       if (argv.connection !== undefined) opts.filter.connection = checkNumber(argv.connection, 'connection', { min: 1 });
       if (argv.failOn !== undefined) opts.failOn = argv.failOn;
+      if (argv.keylog !== undefined) opts.keylog = ([] as string[]).concat(argv.keylog);
       setExit(await runReplayCommand(opts, io));
     },
   };

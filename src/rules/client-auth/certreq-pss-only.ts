@@ -11,7 +11,8 @@ export function pssOnly(codes: readonly number[]): boolean {
 }
 
 function check(c: Connection): readonly Finding[] {
-  const list = c.certificateRequest?.signatureAlgorithms;
+  // TLS 1.3 (a decrypted CertificateRequest): every RSA signature is RSA-PSS there; see tls13-certreq-no-pss.
+  const list = c.certificateRequest?.requestContext === undefined ? c.certificateRequest?.signatureAlgorithms : undefined;
   if (!list || !pssOnly(list.map((s) => s.code))) return NO_FINDINGS;
   const pss = list.filter((s) => isRsaPss(s.code));
   const lines = [

@@ -17,7 +17,8 @@ export function pssBeforePkcs1(codes: readonly number[]): { pss: number; pkcs1: 
 }
 
 function check(c: Connection): readonly Finding[] {
-  const list = c.certificateRequest?.signatureAlgorithms;
+  // TLS 1.3 (a decrypted CertificateRequest): every RSA signature is RSA-PSS there; see tls13-certreq-no-pss.
+  const list = c.certificateRequest?.requestContext === undefined ? c.certificateRequest?.signatureAlgorithms : undefined;
   if (!list) return NO_FINDINGS;
   const codes = list.map((s) => s.code);
   if (pssOnly(codes)) return NO_FINDINGS;

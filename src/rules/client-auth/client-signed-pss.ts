@@ -8,7 +8,8 @@ import { PSS_FIX } from './pss-fix.js';
 function check(c: Connection): readonly Finding[] {
   const alg = c.certificateVerify?.signatureAlgorithm;
   const leaf = c.clientCertificates?.[0];
-  if (!alg || !leaf || !isRsaPssRsae(alg.code) || leaf.publicKey.algorithm !== 'rsa') return NO_FINDINGS;
+  // In TLS 1.3 RSA-PSS is the only RSA signature there is: nothing to point out.
+  if (!alg || !leaf || !isRsaPssRsae(alg.code) || leaf.publicKey.algorithm !== 'rsa' || c.certificateRequest?.requestContext !== undefined) return NO_FINDINGS;
   return [
     finding(
       rule,

@@ -13,7 +13,7 @@ const MAX_NAME_BYTES = 1024;
 /** Decoded CA names by their DER (as latin1): a server sends the same list on every connection. */
 const knownNames = new FifoMap<string, string>(MAX_NAMES);
 
-function authorities(r: ByteReader): string[] {
+export function authorities(r: ByteReader): string[] {
   const list = r.vec16('certificate_authorities');
   const names: string[] = [];
   while (!list.done) {

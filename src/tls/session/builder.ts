@@ -28,6 +28,10 @@ export interface Gathered {
   client: Side;
   tls: boolean;
   outcome: Judged;
+  /** Some protected record was opened with keys from a key log. */
+  decrypted: boolean;
+  /** Why a key log given was not used for this connection ("no keys for this connection", "keys do not match …"). */
+  decryption?: string;
   /** Each side's first FIN or RST, in order. */
   closes: readonly { side: Side; how: 'fin' | 'rst'; afterMessages: number; packet?: number }[];
   flight?: Tls13Flight;
@@ -63,6 +67,7 @@ export function buildConnection(g: Gathered): Connection {
     messages: withRoles(g.ladder, g.ladderSides, client),
     stats: { client: g.stats[client], server: g.stats[server] },
     complete: g.outcome.outcome === 'complete',
+    decrypted: g.decrypted,
     outcome: g.outcome.outcome,
     outcomeBasis: g.outcome.basis,
     outcomeDetail: g.outcome.detail,
@@ -91,12 +96,17 @@ export function buildConnection(g: Gathered): Connection {
   if (r.certificateRequest) conn.certificateRequest = r.certificateRequest;
   if (clientCerts) conn.clientCertificates = clientCerts;
   if (r.clientKeyExchange) conn.clientKeyExchange = r.clientKeyExchange;
-  if (r.certificateVerify) conn.certificateVerify = r.certificateVerify;
+  const clientCv = r.certificateVerifies[client];
+  const serverCv = r.certificateVerifies[server];
+  if (clientCv) conn.certificateVerify = clientCv;
+  if (serverCv) conn.serverCertificateVerify = serverCv;
+  if (r.encryptedExtensions) conn.encryptedExtensions = r.encryptedExtensions;
   if (r.newSessionTicket) conn.newSessionTicket = r.newSessionTicket;
   if (g.ladderDropped > 0) conn.messagesDropped = g.ladderDropped;
   const gaps = { client: g.gaps[client], server: g.gaps[server] };
   if (gaps.client > 0 || gaps.server > 0) conn.gaps = gaps;
   if (g.midstream) conn.midstream = true;
+  if (g.decryption !== undefined) conn.decryption = g.decryption;
   if (g.closes.length > 0) {
     conn.closes = g.closes.map((c) => {
       const e: StreamEnd = { from: role(c.side), how: c.how, afterMessages: c.afterMessages };

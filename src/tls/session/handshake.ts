@@ -20,6 +20,15 @@ import { decodeCertificateMessage } from '../messages/certificate.js';
 import { decodeClientKeyExchange, decodeServerKeyExchange } from '../messages/key-exchange.js';
 import { decodeCertificateRequest, decodeCertificateVerify } from '../messages/client-auth.js';
 import { decodeCertificateStatus, decodeNewSessionTicket } from '../messages/session-messages.js';
+import {
+  decodeCertificate13,
+  decodeCertificateRequest13,
+  decodeEncryptedExtensions,
+  decodeFinished,
+  decodeKeyUpdate,
+  decodeNewSessionTicket13,
+  type EncryptedExtensions,
+} from '../messages/tls13.js';
 import * as summary from '../summary.js';
 import { hasSignatureAlgorithms, type Version } from './state.js';
 
@@ -33,8 +42,13 @@ export interface HandshakeRecord {
   serverKeyExchange?: ServerKeyExchange;
   certificateRequest?: CertificateRequest;
   clientKeyExchange?: ClientKeyExchange;
-  certificateVerify?: CertificateVerify;
+  /** Each side's CertificateVerify: the client's, and in TLS 1.3 the server's too. */
+  certificateVerifies: [CertificateVerify | undefined, CertificateVerify | undefined];
   newSessionTicket?: NewSessionTicket;
+  /** TLS 1.3, decrypted. */
+  encryptedExtensions?: EncryptedExtensions;
+  /** Each side's Finished was read (decrypted). */
+  finished: [boolean, boolean];
 }
 
 /** What a decoder knows and may do besides reading its body. */
@@ -80,18 +94,25 @@ const DECODERS: ReadonlyMap<number, MessageDecoder> = new Map<number, MessageDec
   [
     4,
     (r, m) => {
-      // The TLS 1.3 NewSessionTicket (RFC 8446 §4.6.1) is always protected: not ours to read.
-      if (m.tls13) return undefined;
-      const t = (m.record.newSessionTicket = decodeNewSessionTicket(r));
+      // RFC 8446 §4.6.1 (protected: read only with keys) or RFC 5077 §3.3.
+      const t = m.tls13 ? decodeNewSessionTicket13(r) : (m.record.newSessionTicket = decodeNewSessionTicket(r));
       return `lifetime ${t.lifetime}s, ${t.ticketLength}-byte ticket`;
     },
   ],
+  [5, (r) => (r.expectEnd('EndOfEarlyData'), undefined)],
   // draft-ietf-tls-tls13 before -22: HelloRetryRequest as its own message type.
   [6, serverHello(6)],
   [
+    8,
+    (r, m) => {
+      const ee = (m.record.encryptedExtensions = decodeEncryptedExtensions(r));
+      return `${ee.extensions.length} extension${ee.extensions.length === 1 ? '' : 's'}${ee.alpn ? `, ALPN ${ee.alpn.join(',')}` : ''}`;
+    },
+  ],
+  [
     11,
     (r, m) => {
-      const msg = decodeCertificateMessage(r);
+      const msg = m.tls13 ? decodeCertificate13(r) : decodeCertificateMessage(r);
       m.record.certificates[m.side] = msg.certificates;
       if (msg.skipped > 0) m.error(`${msg.skipped} certificate(s) beyond the chain cap not decoded`);
       return summary.summarizeCertificates(msg.certificates);
@@ -101,10 +122,29 @@ const DECODERS: ReadonlyMap<number, MessageDecoder> = new Map<number, MessageDec
     12,
     (r, m) => summary.summarizeServerKeyExchange((m.record.serverKeyExchange = decodeServerKeyExchange(r, m.kx, m.auth, hasSignatureAlgorithms(m.version)))),
   ],
-  [13, (r, m) => summary.summarizeCertificateRequest((m.record.certificateRequest = decodeCertificateRequest(r, hasSignatureAlgorithms(m.version))))],
+  [
+    13,
+    (r, m) => {
+      const cr = m.tls13 ? decodeCertificateRequest13(r) : decodeCertificateRequest(r, hasSignatureAlgorithms(m.version));
+      // The handshake's own CertificateRequest; a later one (TLS 1.3 post-handshake auth) does not replace it.
+      m.record.certificateRequest ??= cr;
+      return summary.summarizeCertificateRequest(cr);
+    },
+  ],
   [14, (r) => (r.expectEnd('ServerHelloDone'), undefined)],
-  [15, (r, m) => summary.summarizeCertificateVerify((m.record.certificateVerify = decodeCertificateVerify(r, hasSignatureAlgorithms(m.version))))],
+  [15, (r, m) => summary.summarizeCertificateVerify((m.record.certificateVerifies[m.side] = decodeCertificateVerify(r, m.tls13 || hasSignatureAlgorithms(m.version))))],
   [16, (r, m) => summary.summarizeClientKeyExchange((m.record.clientKeyExchange = decodeClientKeyExchange(r, m.kx)))],
+  [
+    20,
+    (r, m) => {
+      m.record.finished[m.side] = true;
+      return `verify_data ${decodeFinished(r).length} bytes`;
+    },
+  ],
+  [
+    24,
+    (r) => (decodeKeyUpdate(r).requestUpdate ? 'update_requested' : 'update_not_requested'),
+  ],
   [
     22,
     (r, m) => {

@@ -51,6 +51,8 @@ export interface OutcomeFacts {
   tagLength: number;
   flight?: Tls13Flight;
   after?: AfterHandshake;
+  /** Both sides' Finished were read (decrypted with a key log). */
+  finishedBoth?: boolean;
 }
 
 export interface Judged {
@@ -86,6 +88,9 @@ export function judgeOutcome(f: OutcomeFacts): Judged {
   if (f.fatal) return { outcome: 'failed', basis: 'seen', detail: `${f.fatal.from} sent fatal ${f.fatal.description}` };
   if (f.midstream) return { outcome: 'incomplete', basis: 'seen', detail: 'the capture joined the connection mid-stream (no SYN): its handshake is not all there' };
 
+  if (f.tls13 && f.finishedBoth) {
+    return { outcome: 'complete', basis: 'seen', detail: "both sides' Finished, decrypted with the key log" };
+  }
   if (f.tls13) {
     const fl = f.flight;
     if (fl && fl.serverRecords === 0 && fl.clientRecords === 1 && alertSized(fl.clientFirstLength, f.tagLength) && closed) {

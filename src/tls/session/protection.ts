@@ -2,10 +2,12 @@
 // or the ServerHello (TLS 1.3, RFC 8446 §2), protected after. A side joined mid-stream is
 // undecided until its records show which (see the session's joined-record check).
 //
-// This is where decryption plugs in: protected record bodies pass through body(), and the keys of
-// a connection come from the `secrets` lookup by ClientHello random (an NSS key log, RFC 9850).
-// Without keys, which is all there is today, protected bodies are only counted and never kept.
+// This is where decryption plugs in: the keys of a connection come from the `secrets` lookup by
+// ClientHello random (an NSS key log, RFC 9850), and with them the session hands each protected
+// record whole to `opener` (one record at a time, never more). Without keys protected bodies are
+// only counted and never kept; application data is never kept either way.
 import type { DirectionStats } from '../model.js';
+import type { Direction as Opener } from '../crypto/direction.js';
 
 /** The traffic secrets of one connection, by key-log label (CLIENT_RANDOM, CLIENT_HANDSHAKE_TRAFFIC_SECRET, …). */
 export interface ConnectionSecrets {
@@ -24,6 +26,13 @@ export class Protection {
   /** The counters of this direction in the reported connection (encrypted, encryptedRecords, encryptedBytes). */
   readonly stats: DirectionStats;
   private undecidedJoin = false;
+  /**
+   * Opens this direction's protected records when the key log had the connection's secrets
+   * (src/tls/crypto): set at the ServerHello, dropped at the first record it cannot open.
+   */
+  opener: Opener | undefined;
+  /** TLS 1.0–1.2 renegotiation: the new keys, in force from this side's next ChangeCipherSpec. */
+  pendingOpener: Opener | undefined;
 
   constructor(stats: DirectionStats) {
     this.stats = stats;
