@@ -1,5 +1,6 @@
 // Is a certificate self-signed? The one place in x509/ that checks a signature, with node:crypto
-// (OpenSSL): the DER walk (certificate.ts) has already read what the fallback needs.
+// (OpenSSL): the walk over the certificate's asn1js blocks (certificate.ts) has already read what
+// the fallback needs.
 import { X509Certificate } from 'node:crypto';
 
 /** What the walk learnt that the self-signed test needs. */
