@@ -15,6 +15,8 @@ import { allEqual, buildSections } from '../diff/sections.js';
 import { diffToJson, type DiffInput } from '../diff/json.js';
 import { renderDiff } from '../report/diff.js';
 import { outputWidth } from '../report/wrap.js';
+import { isKeyLogError, loadKeyLogs } from './keys.js';
+import type { SecretsLookup } from '../tls/session.js';
 
 export interface DiffOptions {
   /** FILE, FILE#N or FILE#sni=NAME, two or more. */
@@ -26,6 +28,8 @@ export interface DiffOptions {
   color: ColorChoice;
   /** Columns to fit; default: COLUMNS, else the terminal's width, else 80. */
   width?: number;
+  /** Key-log files: capture inputs are decrypted where they have secrets. */
+  keylog?: string[];
 }
 
 async function isJsonLines(file: string): Promise<boolean> {
@@ -40,7 +44,7 @@ async function isJsonLines(file: string): Promise<boolean> {
 }
 
 /** The connections of one input file that its selector could pick, in file order. */
-async function loadConnections(spec: InputSpec, warn: (m: string) => void): Promise<Connection[]> {
+async function loadConnections(spec: InputSpec, warn: (m: string) => void, secrets: SecretsLookup | undefined): Promise<Connection[]> {
   if (!existsSync(spec.file)) throw new InputError(`${spec.raw}: no such file`);
   if (!statSync(spec.file).isFile()) throw new InputError(`${spec.raw}: not a file`);
   try {
@@ -52,7 +56,7 @@ async function loadConnections(spec: InputSpec, warn: (m: string) => void): Prom
   }
   // Every connection is kept (not just the one asked for), so that "no connection #5" can say which there are.
   const conns: Connection[] = [];
-  const result = await replayFile(spec.file, {}, { connection: (c) => conns.push(c), warning: warn });
+  const result = await replayFile(spec.file, {}, { connection: (c) => conns.push(c), warning: warn }, secrets ? { secrets } : {});
   // A capture that broke off still counts if the connection asked for was read before the break.
   if (!result.ok && conns.length === 0) throw new InputError(result.error ?? `${spec.file}: unreadable`);
   if (!result.ok) warn(result.error ?? `${spec.file}: read error`);
@@ -73,10 +77,19 @@ export async function runDiff(opts: DiffOptions, io: Io): Promise<number> {
     // One file named twice (two connections of one capture) is read once.
     const cache = new Map<string, Promise<Connection[]>>();
     const warn = (m: string): void => void io.err.write(`tlspeek: warning: ${m}\n`);
+    let secrets: SecretsLookup | undefined;
+    if (opts.keylog?.length) {
+      try {
+        secrets = (await loadKeyLogs(opts.keylog, warn)).lookup;
+      } catch (e) {
+        if (isKeyLogError(e)) throw new InputError(e.message);
+        throw e;
+      }
+    }
     for (const [i, spec] of specs.entries()) {
       let conns = cache.get(spec.file);
       if (!conns) {
-        conns = loadConnections(spec, warn);
+        conns = loadConnections(spec, warn, secrets);
         cache.set(spec.file, conns);
       }
       inputs.push({ label: labels[i]!, input: spec.raw, connection: selectConnection(await conns, spec) });

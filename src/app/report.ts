@@ -4,6 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { replayFile, type ConnectionFilter } from './replay.js';
 import type { Connection } from '../tls/model.js';
 import { enrich } from './enrich.js';
+import { isKeyLogError, loadKeyLogs } from './keys.js';
+import type { SecretsLookup } from '../tls/session.js';
 import { HtmlReporter } from '../report/reporters/html.js';
 import { ReplaySummary } from '../report/summary.js';
 import type { Io } from './io.js';
@@ -14,6 +16,8 @@ export interface ReportCommandOptions {
   output: string;
   filter: ConnectionFilter;
   title?: string;
+  /** Key-log files: connections they have secrets for are decrypted. */
+  keylog?: string[];
 }
 
 /**
@@ -33,12 +37,22 @@ export async function runReportCommand(opts: ReportCommandOptions, io: Io): Prom
   });
   const summary = new ReplaySummary();
   summary.inputs = opts.files.length;
+  let secrets: SecretsLookup | undefined;
+  if (opts.keylog?.length) {
+    try {
+      secrets = (await loadKeyLogs(opts.keylog, (m) => io.err.write(`tlspeek: warning: ${m}\n`))).lookup;
+    } catch (e) {
+      if (!isKeyLogError(e)) throw e;
+      io.err.write(`tlspeek: ${e.message}\n`);
+      return 1;
+    }
+  }
   for (const file of opts.files) {
     const fileConns: Connection[] = [];
     const result = await replayFile(file, opts.filter, {
       connection: (c) => fileConns.push(enrich(c)),
       warning: (m) => io.err.write(`tlspeek: warning: ${m}\n`),
-    });
+    }, secrets ? { secrets } : {});
     // Each file's connections in number order (a connection may end after a later one began).
     for (const c of fileConns.sort((a, b) => a.id - b.id)) {
       summary.add(c);

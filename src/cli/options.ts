@@ -6,6 +6,22 @@ import { checkNumber, type NumberRange } from './errors.js';
  * `--color auto|always|never`, and `--no-color` / `--color` alone as ls, grep and git users type
  * them. yargs hands `--no-color` over as false and checks the choices after coercion.
  */
+/**
+ * `--keylog FILE`, repeatable (replay, report, diff): one file per flag; `array` alone would take
+ * the capture files after it too.
+ */
+export const keylogOption = {
+  type: 'string',
+  array: true,
+  nargs: 1,
+  describe: 'key log (SSLKEYLOGFILE / s_client -keylogfile format); repeatable: the handshakes and alerts of the connections it has keys for are decrypted (never application data)',
+} as const;
+
+/** The --keylog files given, as a list. */
+export function keylogFiles(v: string | readonly string[] | undefined): string[] | undefined {
+  return v === undefined ? undefined : ([] as string[]).concat(v);
+}
+
 export const colorOption = {
   coerce: (v: unknown): unknown => (v === false ? 'never' : v === true ? 'always' : v),
   choices: ['auto', 'always', 'never'] as const,

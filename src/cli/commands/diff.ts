@@ -3,7 +3,7 @@ import { runDiff, type DiffOptions } from '../../app/diff.js';
 import type { ColorChoice } from '../../report/style.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../../app/io.js';
-import { colorOption, inputList } from '../options.js';
+import { colorOption, inputList, keylogFiles, keylogOption } from '../options.js';
 
 interface DiffArgs {
   inputs: string[];
@@ -11,6 +11,7 @@ interface DiffArgs {
   all: boolean;
   json: boolean;
   color: ColorChoice | boolean;
+  keylog?: string | string[];
 }
 
 /** The one message for too few inputs, none or one: yargs' count check and ours say the same. */
@@ -29,6 +30,7 @@ export function diffCommand(io: Io, setExit: (code: number) => void): CommandMod
         .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'show equal fields too, not only the differences' })
         .option('json', { type: 'boolean', default: false, describe: 'the differences as one JSON object' })
         .option('color', colorOption)
+        .option('keylog', keylogOption)
         .example('$0 diff captures/apache-mtls-pss-default.pcap captures/apache-mtls-pss-fixed.pcap', 'what the ClientSignatureAlgorithms fix changed')
         .example('$0 diff --label works --label fails good.pcap bad.pcap#sni=api.example.com', 'a working and a failing client')
         .example('$0 diff saved.jsonl#3 saved.jsonl#4', 'two connections from a saved replay --json') as unknown as Argv<DiffArgs>,
@@ -45,6 +47,8 @@ export function diffCommand(io: Io, setExit: (code: number) => void): CommandMod
         json: argv.json,
         color: argv.color as ColorChoice,
       };
+      const keylog = keylogFiles(argv.keylog);
+      if (keylog) opts.keylog = keylog;
       setExit(await runDiff(opts, io));
     },
   };

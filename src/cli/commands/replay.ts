@@ -4,7 +4,7 @@ import type { ColorChoice } from '../../report/style.js';
 import type { Io } from '../../app/io.js';
 import { checkNumber } from '../errors.js';
 import { DEFAULT_MAX_FLOWS } from '../../capture/flows.js';
-import { colorOption, inputList, numberOption } from '../options.js';
+import { colorOption, inputList, keylogFiles, keylogOption, numberOption } from '../options.js';
 import { STDIN } from '../../capture/reader.js';
 
 /**
@@ -54,13 +54,7 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
         .option('trace', { type: 'boolean', default: false, describe: 'before each connection, every record and handshake message as `openssl s_server -msg` shows them (text output)' })
         .option('hex', { type: 'boolean', default: false, describe: 'with --trace: hex dumps of record headers and plaintext messages' })
         .option('ja4-raw', { type: 'boolean', default: false, describe: 'also print the raw (unhashed) JA4 fingerprint' })
-        .option('keylog', {
-          // One file per --keylog, repeatable: `array` alone would swallow the capture files after it.
-          type: 'string',
-          array: true,
-          nargs: 1,
-          describe: 'key log (SSLKEYLOGFILE / -keylogfile format); repeatable: the handshake messages and alerts of the connections it has keys for are decrypted (never application data)',
-        })
+        .option('keylog', keylogOption)
         .option('max-flows', numberOption('max-flows', {
           min: 1,
           default: DEFAULT_MAX_FLOWS,
@@ -90,7 +84,8 @@ export function replayCommand(io: Io, setExit: (code: number) => void): CommandM
       if (argv.port !== undefined) opts.filter.port = checkNumber(argv.port, 'port', { max: 65535 });
       if (argv.connection !== undefined) opts.filter.connection = checkNumber(argv.connection, 'connection', { min: 1 });
       if (argv.failOn !== undefined) opts.failOn = argv.failOn;
-      if (argv.keylog !== undefined) opts.keylog = ([] as string[]).concat(argv.keylog);
+      const keylog = keylogFiles(argv.keylog);
+      if (keylog) opts.keylog = keylog;
       setExit(await runReplayCommand(opts, io));
     },
   };
