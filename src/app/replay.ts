@@ -10,6 +10,7 @@ import { readCapture, inputName, type InputInfo } from '../capture/reader.js';
 import { CaptureError } from '../capture/types.js';
 import { DEFAULT_MAX_FLOWS, FlowTable, type FlowInfo, type FlowHandler, type Endpoint } from '../capture/flows.js';
 import { TlsSession, type SecretsLookup, type SessionObserver, type Side } from '../tls/session.js';
+import { KeyLog } from '../keylog/parse.js';
 import type { Connection } from '../tls/model.js';
 
 export interface ConnectionFilter {
@@ -233,6 +234,9 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
     }
   };
 
+  /** Secrets the capture carries itself (pcapng Decryption Secrets Blocks, before the packets they open). */
+  let fileKeys: KeyLog | undefined;
+  const fileLookup: SecretsLookup = (random) => opts.secrets?.(random) ?? fileKeys?.lookup(random);
   const flows = new FlowTable({
     warning: (m) => cb.warning(`${name}: ${m}`),
     open(flow: FlowInfo): FlowHandler {
@@ -247,7 +251,7 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
         initiator: 0,
         midstream: !flow.sawSyn,
         ...(observer ? { observer } : {}),
-        ...(opts.secrets ? { secrets: opts.secrets } : {}),
+        ...(fileKeys ? { secrets: fileLookup } : opts.secrets ? { secrets: opts.secrets } : {}),
       });
       const id = flow.id;
       order?.opened(id);
@@ -323,6 +327,12 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
       {
         packet: (p) => flows.packet(p),
         warning: (m) => cb.warning(m),
+        secrets: (text, source) => {
+          fileKeys ??= new KeyLog(undefined, (m) => cb.warning(m));
+          const parser = fileKeys.parser(source, (m) => cb.warning(m));
+          parser.push(text);
+          parser.end();
+        },
       },
       {
         ...(cb.progress ? { onProgress: (read: number, total: number) => cb.progress!(file, read, total) } : {}),

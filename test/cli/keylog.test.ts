@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { runCli } from '../helpers/cli.js';
+import { hasCommand } from '../helpers/servers.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const OK = 'captures/tls13-keylog-mtls';
@@ -61,6 +63,22 @@ test('bad key logs: a missing file is one line and exit 1; bad lines are warning
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, new RegExp(`${keys.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1: `));
     assert.equal((JSON.parse(r.out) as Connection).decrypted, true, 'the good CRLF lines were used');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a pcapng with a Decryption Secrets Block (editcap --inject-secrets) is decrypted without --keylog', { skip: hasCommand('editcap') ? false : 'editcap missing' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tlspeek-keylog-'));
+  try {
+    const out = join(dir, 'with-secrets.pcapng');
+    execFileSync('editcap', ['--inject-secrets', `tls,${NO_PSS}.keys`, `${NO_PSS}.pcap`, out]);
+    const r = await runCli('replay', '--json', out);
+    assert.equal(r.code, 0, r.err);
+    const c = JSON.parse(r.out) as Connection;
+    assert.equal(c.decrypted, true);
+    assert.ok(c.findings?.some((f) => f.id === 'tls13-certreq-no-pss'));
+    assert.equal(c.alerts[0]?.description?.name, 'certificate_required');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
