@@ -31,22 +31,29 @@ class Lines {
   constructor(readonly width: number) {}
 
   /** A line whose continuation lines start at column `hang` (default: two in from its first character). */
-  add(line: string, hang?: number, opts: Omit<WrapOptions, 'width' | 'hang'> = {}): void {
-    const first = /^ */.exec(line)![0].length;
-    this.out.push(...wrapLine(line, { width: this.width, hang: hang ?? first + 2, ...opts }));
+  add(line: string, hang?: number, opts?: Omit<WrapOptions, 'width' | 'hang'>): void {
+    // Most lines fit as they are.
+    if (line.length <= this.width) {
+      this.out.push(line.includes(KEEP_SPACE) ? line.replaceAll(KEEP_SPACE, ' ') : line);
+      return;
+    }
+    let first = 0;
+    while (line.charCodeAt(first) === 32) first++;
+    const wrapped = wrapLine(line, { width: this.width, hang: hang ?? first + 2, commas: opts?.commas === true, directives: opts?.directives === true });
+    for (const l of wrapped) this.out.push(l);
   }
 
   /**
    * `prefix` (a label, already indented) then `value`: continuation lines under the value while
    * MIN_VALUE columns remain there, else at `fallback`.
    */
-  labelled(prefix: string, value: string, fallback: number, opts: Omit<WrapOptions, 'width' | 'hang'> = {}): void {
+  labelled(prefix: string, value: string, fallback: number, opts?: Omit<WrapOptions, 'width' | 'hang'>): void {
     const col = visibleLength(prefix);
     this.add(prefix + value, this.width - col >= MIN_VALUE ? col : fallback, opts);
   }
 
   /** A block field: "      label              value", the value at FIELD_COLUMN (or a space after a longer label). */
-  field(label: string, value: string, opts: Omit<WrapOptions, 'width' | 'hang'> = {}): void {
+  field(label: string, value: string, opts?: Omit<WrapOptions, 'width' | 'hang'>): void {
     const prefix = `${INDENT}  ${label} `.padEnd(FIELD_COLUMN);
     this.labelled(prefix, value, INDENT.length + 4, opts);
   }
@@ -61,9 +68,8 @@ function shortList(list: readonly CodePoint[], verbose: boolean, max = 12): stri
   return `${names(list.slice(0, max))}, … (+${list.length - max} more)`;
 }
 
-function arrow(from: 'client' | 'server'): string {
-  return from === 'client' ? 'C → S' : 'C ← S';
-}
+/** The ladder's direction, never broken. */
+const ARROWS = { client: keep('C → S'), server: keep('C ← S') } as const;
 
 function ladderLine(m: LadderEntry, c: Connection, style: Style, out: Lines): void {
   const what = m.type ? m.type.name : m.record;
@@ -72,7 +78,7 @@ function ladderLine(m: LadderEntry, c: Connection, style: Style, out: Lines): vo
   const summary = m.summary ? shortenLadderSummary(m.summary, c, m.type?.name) : undefined;
   const detail = summary ? style.dim(safe(summary)) : '';
   const where = m.packet !== undefined ? style.dim(`#${m.packet}`) : '';
-  const prefix = `${INDENT}${keep(arrow(m.from))}  ${label}${enc}`;
+  const prefix = `${INDENT}${ARROWS[m.from]}  ${label}${enc}`;
   // Summaries list things without spaces (types rsa_sign,dss_sign; a DN): they may break after a comma.
   if (detail) out.labelled(`${prefix}  `, `${detail}${where ? `  ${where}` : ''}`, INDENT.length + 9, { commas: true });
   else out.add(`${prefix}${where ? `  ${where}` : ''}`, INDENT.length + 9);

@@ -39,11 +39,15 @@ export function stripAnsi(s: string): string {
   return s.replace(SGR, '');
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Columns a string takes: code points, without ANSI colour codes (our output is not wide-character heavy). */
 export function visibleLength(s: string): number {
+  const t = s.includes('\u001b') ? stripAnsi(s) : s;
+  if (!SURROGATE.test(t)) return t.length;
   let n = 0;
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  for (const _ of stripAnsi(s)) n++;
+  for (const _ of t) n++;
   return n;
 }
 
@@ -58,21 +62,10 @@ export interface WrapOptions {
   directives?: boolean;
 }
 
-interface Piece {
-  text: string;
-  cols: number;
-}
-
-/** What lies between two spaces: one piece, or with `commas` the pieces after each comma. */
-interface Word {
-  /** Whitespace before the word, as written; dropped where the line breaks. */
-  sep: string;
-  pieces: Piece[];
-  cols: number;
-}
-
 /** `a:b:c`, three or more non-empty parts, after quotes, brackets and a closing `;` are set aside: a list for OpenSSL. */
 export function isColonList(token: string): boolean {
+  const first = token.indexOf(':');
+  if (first < 0 || token.indexOf(':', first + 1) < 0) return false;
   const core = stripAnsi(token).replace(/^[('"]+|[)'";,.]+$/g, '');
   const parts = core.split(':');
   return parts.length >= 3 && parts.every((p) => p.length > 0 && !p.includes('/'));
@@ -83,33 +76,38 @@ const DIRECTIVE_WORDS = 4;
 /** A gap this wide separates a directive from its comment ("LIST   (in the VirtualHost …)"). */
 const CLAUSE_GAP = 3;
 
-function piece(text: string): Piece {
-  return { text, cols: visibleLength(text) };
-}
+/** After each comma that is not the word's last character and not escaped (RFC 4514 "\\,"). */
+const AFTER_COMMA = /(?<=(?<!\\),)(?=.)/u;
 
-function words(body: string, opts: WrapOptions): Word[] {
-  const out: Word[] = [];
-  const re = /( *)([^ ]+)/g;
-  for (let m = re.exec(body); m; m = re.exec(body)) {
-    const text = m[2]!;
-    // After each comma that is not the word's last character and not escaped (RFC 4514 "\,").
-    const pieces = (opts.commas ? text.split(/(?<=(?<!\\),)(?=.)/u) : [text]).map(piece);
-    out.push({ sep: m[1]!, pieces, cols: pieces.reduce((n, p) => n + p.cols, 0) });
+/**
+ * The words of `body` (no leading spaces) into `seps` (the spaces before each, as written) and
+ * `texts`; spaces at the end are dropped.
+ */
+function split(body: string, seps: string[], texts: string[]): void {
+  let i = 0;
+  while (i < body.length) {
+    let j = i;
+    while (body.charCodeAt(j) === 32) j++;
+    if (j >= body.length) break;
+    let k = body.indexOf(' ', j);
+    if (k < 0) k = body.length;
+    seps.push(body.slice(i, j));
+    texts.push(body.slice(j, k));
+    i = k;
   }
-  if (opts.directives) glueDirectives(out);
-  return out;
 }
 
 /** Joins each `:`-list with the directive words before it in its clause into one word. */
-function glueDirectives(list: Word[]): void {
-  const text = (w: Word): string => w.pieces.map((p) => p.text).join('');
-  for (let k = 0; k < list.length; k++) {
-    if (!isColonList(text(list[k]!))) continue;
+function glueDirectives(seps: string[], texts: string[]): void {
+  for (let k = 0; k < texts.length; k++) {
+    if (!isColonList(texts[k]!)) continue;
     let j = k;
-    while (j > 0 && k - j < DIRECTIVE_WORDS && list[j]!.sep.length < CLAUSE_GAP && !stripAnsi(text(list[j - 1]!)).endsWith(':')) j--;
+    while (j > 0 && k - j < DIRECTIVE_WORDS && seps[j]!.length < CLAUSE_GAP && !stripAnsi(texts[j - 1]!).endsWith(':')) j--;
     if (j === k) continue;
-    const glued = piece(list.slice(j, k + 1).map((w, i) => (i === 0 ? text(w) : w.sep + text(w))).join(''));
-    list.splice(j, k - j + 1, { sep: list[j]!.sep, pieces: [glued], cols: glued.cols });
+    let glued = texts[j]!;
+    for (let i = j + 1; i <= k; i++) glued += seps[i]! + texts[i]!;
+    texts.splice(j, k - j + 1, glued);
+    seps.splice(j + 1, k - j);
     k = j;
   }
 }
@@ -125,6 +123,7 @@ function closes(close: number, open: number): boolean {
 
 /** The colour codes still open after `text`, given those open before it. */
 function openAfter(active: string[], text: string): string[] {
+  if (!text.includes('\u001b')) return active;
   let now = active;
   for (const m of text.matchAll(SGR)) {
     const code = Number(m[0].slice(2, -1).split(';')[0] || 0);
@@ -143,39 +142,63 @@ function openAfter(active: string[], text: string): string[] {
  * alone (a pager, a grep).
  */
 export function wrapLine(line: string, opts: WrapOptions): string[] {
-  const plain = line.replaceAll(KEEP, ' ');
-  if (!line.includes(' ') || visibleLength(plain) <= opts.width) return [plain];
-  const lead = /^ */.exec(line)![0];
+  const plain = line.includes(KEEP) ? line.replaceAll(KEEP, ' ') : line;
+  // Most lines fit: UTF-16 length is never less than the columns a line takes.
+  if (plain.length <= opts.width || !line.includes(' ') || visibleLength(plain) <= opts.width) return [plain];
+  const { width } = opts;
+  let start = 0;
+  while (line.charCodeAt(start) === 32) start++;
+  const seps: string[] = [];
+  const texts: string[] = [];
+  split(line.slice(start), seps, texts);
+  if (opts.directives) glueDirectives(seps, texts);
   const hang = ' '.repeat(Math.max(0, opts.hang));
+  // Without colour codes and characters outside the BMP a word's columns are its length.
+  const simple = !line.includes('\u001b') && !SURROGATE.test(line);
   const out: string[] = [];
-  let cur = lead;
-  let cols = lead.length;
+  let cur = line.slice(0, start);
+  let cols = start;
   let fresh = true;
   let active: string[] = [];
-  const put = (text: string, n: number): void => {
-    cur += text;
-    cols += n;
+  for (let w = 0; w < texts.length; w++) {
+    const text = texts[w]!;
+    const sep = fresh ? '' : seps[w]!;
+    const n = simple ? text.length : visibleLength(text);
+    const fits = cols + sep.length + n <= width;
+    const splittable = opts.commas === true && text.includes(',');
+    if (fits || (fresh && !splittable)) {
+      cur += sep + text;
+      cols += sep.length + n;
+    } else if (!fresh && (hang.length + n <= width || !splittable)) {
+      // To the next line whole (where it may still be too long: one token, not cut).
+      out.push(active.length ? `${cur}\u001b[0m` : cur);
+      cur = hang + active.join('') + text;
+      cols = hang.length + n;
+    } else {
+      // Longer than a line: broken after its commas, filling this line first.
+      const pieces = text.split(AFTER_COMMA);
+      for (let i = 0; i < pieces.length; i++) {
+        const p = pieces[i]!;
+        const gap = fresh ? '' : i === 0 ? sep : '';
+        const pn = simple ? p.length : visibleLength(p);
+        if (!fresh && cols + gap.length + pn > width) {
+          out.push(active.length ? `${cur}\u001b[0m` : cur);
+          cur = hang + active.join('') + p;
+          cols = hang.length + pn;
+        } else {
+          cur += gap + p;
+          cols += gap.length + pn;
+        }
+        fresh = false;
+        active = openAfter(active, p);
+      }
+      continue;
+    }
     fresh = false;
-  };
-  const newLine = (): void => {
-    out.push(active.length ? `${cur}\u001b[0m` : cur);
-    cur = hang + active.join('');
-    cols = hang.length;
-    fresh = true;
-  };
-  for (const w of words(line.slice(lead.length), opts)) {
-    const sep = fresh ? '' : w.sep;
-    if (!fresh && cols + sep.length + w.cols > opts.width && hang.length + w.cols <= opts.width) newLine();
-    w.pieces.forEach((p, i) => {
-      const before = i === 0 && !fresh ? w.sep : '';
-      if (!fresh && cols + before.length + p.cols > opts.width) newLine();
-      const gap = i === 0 && !fresh ? w.sep : '';
-      put(gap + p.text, gap.length + p.cols);
-      active = openAfter(active, p.text);
-    });
+    active = openAfter(active, text);
   }
   out.push(cur);
-  return out.map((l) => l.replaceAll(KEEP, ' '));
+  return plain === line ? out : out.map((l) => l.replaceAll(KEEP, ' '));
 }
 
 /** Paragraphs (split at "\n") wrapped to `width`, every line starting at `indent`; for prose. */

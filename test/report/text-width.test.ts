@@ -28,7 +28,7 @@ import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { RULES } from '../../src/rules/index.js';
 import { abbreviateSchemes, referRepeats, SHORT_LIST } from '../../src/report/repeats.js';
-import { keep, wrapLine } from '../../src/report/wrap.js';
+import { keep, outputWidth, wrapLine } from '../../src/report/wrap.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const WIDTHS = [60, 80, 100, 200];
@@ -260,6 +260,8 @@ test('wrapLine: hanging indent, words whole, commas only for a word longer than 
   assert.deepEqual(wrapLine('x: aa,bb,cc', { width: 10, hang: 2, commas: true }), ['x:', '  aa,bb,cc']);
   assert.deepEqual(wrapLine('x: aa,bb,cc,dd', { width: 9, hang: 3, commas: true }), ['x: aa,bb,', '   cc,dd']);
   assert.deepEqual(wrapLine('x: CN=a\\,b,O=c', { width: 9, hang: 3, commas: true }), ['x:', '   CN=a\\,b,', '   O=c']);
+  // The first word of a line breaks after its commas too, when it is longer than the line.
+  assert.deepEqual(wrapLine('  CN=aaaa,O=bbbb,C=cc', { width: 12, hang: 4, commas: true }), ['  CN=aaaa,', '    O=bbbb,', '    C=cc']);
   // One token longer than the width overflows on a line of its own, whole.
   assert.deepEqual(wrapLine('k: 0123456789abcdef end', { width: 10, hang: 3 }), ['k:', '   0123456789abcdef', '   end']);
   // A directive with its :-list stays one line; the label and the comment after a wide gap do not join it.
@@ -303,4 +305,23 @@ test('README: the examples of text output are what replay prints at 100 columns'
     seen++;
   }
   assert.ok(seen >= 2, `${seen} README examples found`);
+});
+
+test('outputWidth: COLUMNS, else the terminal\'s columns, else the fallback (100)', async () => {
+  const tty = { isTTY: true, columns: 72 };
+  const saved = process.env.COLUMNS;
+  try {
+    delete process.env.COLUMNS;
+    assert.equal(outputWidth(tty), 72);
+    assert.equal(outputWidth({ isTTY: false, columns: 72 }), 100);
+    assert.equal(outputWidth(undefined), 100);
+    assert.equal(outputWidth(undefined, 80), 80);
+    process.env.COLUMNS = '50';
+    assert.equal(outputWidth(tty), 50);
+    process.env.COLUMNS = 'wide';
+    assert.equal(outputWidth(tty), 72);
+  } finally {
+    if (saved === undefined) delete process.env.COLUMNS;
+    else process.env.COLUMNS = saved;
+  }
 });
