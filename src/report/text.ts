@@ -5,7 +5,7 @@ import type { CertInfo, CodePoint, Connection, Finding, LadderEntry } from '../t
 import { keyDescription } from '../tls/queries.js';
 import { safe, type Style } from './style.js';
 import { referRepeats, schemeRepeats, shortenLadderSummary, type Repeat } from './repeats.js';
-import { keep, KEEP as KEEP_SPACE, outputWidth, visibleLength, wrapLine, type WrapOptions } from './wrap.js';
+import { keep, KEEP, outputWidth, visibleLength, wrapLine, type WrapOptions } from './wrap.js';
 
 export interface TextOptions {
   style: Style;
@@ -34,7 +34,7 @@ class Lines {
   add(line: string, hang?: number, opts?: Omit<WrapOptions, 'width' | 'hang'>): void {
     // Most lines fit as they are.
     if (line.length <= this.width) {
-      this.out.push(line.includes(KEEP_SPACE) ? line.replaceAll(KEEP_SPACE, ' ') : line);
+      this.out.push(line.includes(KEEP) ? line.replaceAll(KEEP, ' ') : line);
       return;
     }
     let first = 0;
@@ -208,7 +208,7 @@ export function renderConnection(c: Connection, opts: TextOptions): string {
   const fp = c.fingerprints;
   if (fp && (fp.ja3 || fp.ja3Full || fp.ja3s || fp.ja4)) {
     // A fingerprint is one token, its name kept with it; the raw forms are never broken (they are pasted into searches).
-    const parts = [fp.ja4 ? `JA4${KEEP_SPACE}${fp.ja4}` : '', fp.ja3 ? `JA3${KEEP_SPACE}${fp.ja3}` : '', fp.ja3s ? `JA3S${KEEP_SPACE}${fp.ja3s}` : ''].filter(Boolean);
+    const parts = [fp.ja4 ? `JA4${KEEP}${fp.ja4}` : '', fp.ja3 ? `JA3${KEEP}${fp.ja3}` : '', fp.ja3s ? `JA3S${KEEP}${fp.ja3s}` : ''].filter(Boolean);
     headed('Fingerprints', parts.join('  '));
     if (fp.ja4Raw) out.labelled(`${INDENT}  JA4_r  `, fp.ja4Raw, INDENT.length + 4);
     if (verbose && fp.ja3Full) out.labelled(`${INDENT}  JA3    `, fp.ja3Full, INDENT.length + 4);
