@@ -1,8 +1,12 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time per function, mapped from
-// dist/*.js back to src/*.ts through the compiler's source maps, plus self time per file.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+// dist/*.js back to src/*.ts through the compiler's source maps, plus self time per file;
+// and the bench's profiling run that writes one (profileTlspeek).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure, type Timing } from './measure.js';
+import { REPO } from './options.js';
+import { log } from './proc.js';
 
 interface CallFrame {
   functionName: string;
@@ -163,4 +167,20 @@ export function summariseProfile(file: string, repo: string, top = 15): ProfileS
     .sort((a, b) => b.selfMs - a.selfMs)
     .slice(0, top);
   return { totalMs, functions, files: fileList };
+}
+
+/**
+ * `node --cpu-prof` around tlspeek (`cmd` is its command line without the file) on `F`, the
+ * profile written into DIR/profile and summarised; the timing is the run with the profiler on.
+ */
+export async function profileTlspeek(dir: string, cmd: string[], F: string): Promise<{ profile?: ProfileSummary; timing: Timing }> {
+  const profDir = join(dir, 'profile');
+  rmSync(profDir, { recursive: true, force: true });
+  mkdirSync(profDir, { recursive: true });
+  log('profiling: node --cpu-prof bin/tlspeek replay --json F');
+  const timing = await measure('node', ['--cpu-prof', '--cpu-prof-dir', profDir, ...cmd, F], { cap: 900, cwd: REPO });
+  const prof = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+  if (prof[0]) return { profile: summariseProfile(join(profDir, prof[0]), REPO, 15), timing };
+  log(`WARNING: no .cpuprofile written (${timing.stderr.slice(-500)})`);
+  return { timing };
 }
