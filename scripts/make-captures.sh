@@ -60,7 +60,7 @@ ALL=(
   mtls-expired-client mtls-not-yet-valid-client mtls-sha1-1024-client mtls-no-clientauth-eku
   mtls-other-ca-client mtls-no-client-cert mtls-ec-client mtls-ca-names tls13-mtls
   tls13-mtls-no-client-cert tls13-mtls-other-ca-client tls13-mtls-pkcs1-client tls13-client-distrusts-server
-  tls13-keylog-mtls tls13-keylog-certreq-no-pss tls13-keylog-client-no-pss apache-reneg-location
+  tls13-keylog-mtls tls13-keylog-certreq-no-pss tls13-keylog-client-no-pss apache-reneg-location apache-pha-location
   plain-http-to-tls-port sni-mismatch
   tls12-reordered
 )
@@ -494,6 +494,27 @@ cap_apache-reneg-location() {
   rm -f "$CAP/$n.keys"
   start_tcpdump "$CAP/$n.pcap" "$PORT"; local tpid=$TCPDUMP_PID
   local args=(-sS --max-time 20 --http1.1 --tls-max 1.2 --resolve "localhost:$PORT:127.0.0.1" --cacert "$PKI/ca-chain.pem"
+    --cert "$PKI/client-rsa.crt" --key "$PKI/client-rsa.key" "https://localhost:$PORT/secure/")
+  record $n client "SSLKEYLOGFILE=\$CAP/$n.keys curl $(q "${args[@]}")"
+  SSLKEYLOGFILE="$CAP/$n.keys" curl "${args[@]}" >"$WORK/$n.client.log" 2>&1 || true
+  stop_tcpdump "$tpid"; stop_server "$SERVER_PID"; PORT=
+  [ -s "$CAP/$n.keys" ] || die "$n: curl wrote no key log"
+  expect_some $n "$CAP/$n.pcap" 'tls.handshake.type==1'
+}
+
+cap_apache-pha-location() {
+  # The same <Location> client authentication in TLS 1.3: no renegotiation there; httpd asks with a
+  # post-handshake CertificateRequest (curl offers post_handshake_auth). curl writes the key log.
+  local n=apache-pha-location
+  PORT=$(free_port)
+  start_apache $n "$PORT" "  SSLProtocol -all +TLSv1.3
+  SSLVerifyClient none
+  <Location /secure>
+    SSLVerifyClient require
+  </Location>"
+  rm -f "$CAP/$n.keys"
+  start_tcpdump "$CAP/$n.pcap" "$PORT"; local tpid=$TCPDUMP_PID
+  local args=(-sS --max-time 20 --http1.1 --tlsv1.3 --resolve "localhost:$PORT:127.0.0.1" --cacert "$PKI/ca-chain.pem"
     --cert "$PKI/client-rsa.crt" --key "$PKI/client-rsa.key" "https://localhost:$PORT/secure/")
   record $n client "SSLKEYLOGFILE=\$CAP/$n.keys curl $(q "${args[@]}")"
   SSLKEYLOGFILE="$CAP/$n.keys" curl "${args[@]}" >"$WORK/$n.client.log" 2>&1 || true

@@ -7,6 +7,7 @@
 // Helpers every family uses are in helpers.ts.
 import type { Connection, Finding } from '../tls/model.js';
 import type { Rule, RuleContext, Severity } from './types.js';
+import { exchangeViews } from '../tls/queries.js';
 
 import { rule as certreqPssOnly } from './client-auth/certreq-pss-only.js';
 import { rule as certreqPssPreferred } from './client-auth/certreq-pss-preferred.js';
@@ -20,6 +21,8 @@ import { rule as clientCertEku } from './client-auth/client-cert-eku.js';
 import { rule as clientCertExpired } from './client-auth/client-cert-expired.js';
 import { rule as tls13CertreqNoPss } from './client-auth/tls13-certreq-no-pss.js';
 import { rule as tls13ClientNoPss } from './client-auth/tls13-client-no-pss.js';
+import { rule as renegotiationClientAuth } from './client-auth/renegotiation-client-auth.js';
+import { rule as postHandshakeAuth } from './client-auth/post-handshake-auth.js';
 
 import { rule as serverSigalgNotOffered } from './server/server-sigalg-not-offered.js';
 import { rule as cipherNotOffered } from './server/cipher-not-offered.js';
@@ -65,6 +68,8 @@ export const RULES: readonly Rule[] = Object.freeze([
   clientCertIssuerNotListed,
   clientCertEku,
   clientCertExpired,
+  renegotiationClientAuth,
+  postHandshakeAuth,
   serverSigalgNotOffered,
   cipherNotOffered,
   versionNotOffered,
@@ -134,6 +139,21 @@ export function applyRules(c: Connection, now: Date, rules: readonly Rule[] = RU
       ];
     }
     for (let i = 0; i < found.length; i++) out.push(found[i]!);
+  }
+  // A renegotiation's or post-handshake CertificateRequest (decrypted) is judged like the handshake's.
+  if (c.renegotiations || c.postHandshakeAuth) {
+    for (const { label, view } of exchangeViews(c)) {
+      for (const rule of rules) {
+        if (rule.family !== 'client-auth') continue;
+        let found: readonly Finding[];
+        try {
+          found = rule.check(view, ctx);
+        } catch {
+          continue; // reported on the connection itself, where the same rule ran
+        }
+        for (const f of found) out.push({ ...f, detail: `In the ${label}: ${f.detail}` });
+      }
+    }
   }
   // Array sort is stable: by severity, and within a severity in catalogue order as pushed.
   if (out.length > 1) out.sort((a, b) => RANK[a.severity] - RANK[b.severity]);

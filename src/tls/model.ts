@@ -247,6 +247,21 @@ export interface EncryptedFlight {
   serverFirstLength?: number;
 }
 
+/** A later handshake on an established connection, decrypted with a key log: what it carried. */
+export interface Renegotiation {
+  clientHello?: ClientHello;
+  serverHello?: ServerHello;
+  /** The server's chain, when the exchange carried one. */
+  certificates?: CertInfo[];
+  certificateRequest?: CertificateRequest;
+  /** The client's chain; [] for an empty Certificate. */
+  clientCertificates?: CertInfo[];
+  certificateVerify?: CertificateVerify;
+}
+
+/** TLS 1.3 post-handshake authentication (RFC 8446 §4.6.2), decrypted: the request and the client's answer. */
+export type PostHandshakeAuth = Pick<Renegotiation, 'certificateRequest' | 'clientCertificates' | 'certificateVerify'>;
+
 export interface Connection {
   source: 'replay' | 'proxy';
   /** 1-based connection number within its capture file or proxy run. */
@@ -284,6 +299,10 @@ export interface Connection {
   /** TLS 1.3, decrypted: the server's EncryptedExtensions. */
   encryptedExtensions?: HelloExtensionValues & { extensions: Extension[] };
   newSessionTicket?: NewSessionTicket;
+  /** TLS 1.0–1.2 renegotiations after the handshake, decrypted with a key log (the initial handshake's messages are the fields above). */
+  renegotiations?: Renegotiation[];
+  /** TLS 1.3 post-handshake client authentication, decrypted with a key log. */
+  postHandshakeAuth?: PostHandshakeAuth[];
   alerts: Alert[];
   messages: LadderEntry[];
   /** Ladder entries not kept because of the cap. */

@@ -146,3 +146,37 @@ export function endpointParts(endpoint: string): EndpointParts {
   const at = endpoint.lastIndexOf(':');
   return { ip: endpoint.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(endpoint.slice(at + 1)) };
 }
+
+// ---- later exchanges ---------------------------------------------------------------------------
+
+export interface ExchangeView {
+  /** "renegotiation 1", "post-handshake authentication 1". */
+  label: string;
+  /** The connection as the client-authentication rules see it in that exchange. */
+  view: Connection;
+}
+
+/**
+ * Each decrypted renegotiation and post-handshake authentication that asked for a client
+ * certificate, as a view of the connection with that exchange's CertificateRequest, client
+ * certificates and CertificateVerify in the handshake's places: the client-auth rules judge it
+ * the same way.
+ */
+export function exchangeViews(c: Connection): ExchangeView[] {
+  const out: ExchangeView[] = [];
+  const add = (label: string, x: NonNullable<Connection['renegotiations']>[number]): void => {
+    if (!x.certificateRequest) return;
+    const view: Connection = { ...c, certificateRequest: x.certificateRequest };
+    delete view.renegotiations;
+    delete view.postHandshakeAuth;
+    if (x.clientHello) view.clientHello = x.clientHello;
+    if (x.clientCertificates) view.clientCertificates = x.clientCertificates;
+    else delete view.clientCertificates;
+    if (x.certificateVerify) view.certificateVerify = x.certificateVerify;
+    else delete view.certificateVerify;
+    out.push({ label, view });
+  };
+  c.renegotiations?.forEach((x, i) => add(`renegotiation ${i + 1}`, x));
+  c.postHandshakeAuth?.forEach((x, i) => add(`post-handshake authentication ${i + 1}`, x));
+  return out;
+}

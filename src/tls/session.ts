@@ -33,7 +33,7 @@ import { Defragmenter } from './session/defrag.js';
 import { messageDecoder, type HandshakeRecord, type MessageContext, type Side } from './session/handshake.js';
 import { Sslv2Framer, type Sslv2Owner } from './session/sslv2.js';
 import { isDecided, isTls13Version, transition, versionOf, type Phase, type StateEvent, type Version } from './session/state.js';
-import { buildConnection, type Pending } from './session/builder.js';
+import { buildConnection, type Exchange, type Pending } from './session/builder.js';
 import { aeadTagLength, alertSized, judgeOutcome, type AfterHandshake, type Tls13Flight } from './session/outcome.js';
 
 export type { Side } from './session/handshake.js';
@@ -179,7 +179,9 @@ export class TlsSession {
   private serverHellos: Pending<ServerHello>[] = [];
   /** Which of ClientHello/ServerHello hit MAX_HELLOS (made when one does: most sessions never). */
   private hellosCapped: Set<string> | undefined;
-  private readonly record: HandshakeRecord = { certificates: [undefined, undefined], certificateVerifies: [undefined, undefined], finished: [false, false] };
+  private readonly record: HandshakeRecord = newRecord();
+  /** Renegotiations and post-handshake authentications, in order (decrypted only; MAX_HELLOS at most). */
+  private readonly exchanges: Exchange[] = [];
   /** Some record was opened with keys from the key log. */
   private decrypted = false;
   /** Why the key log did not open this connection, when one was given. */
@@ -490,6 +492,29 @@ export class TlsSession {
     else if (type === CT_HEARTBEAT) this.heartbeat(side, d, f, body);
   }
 
+  // ---- later exchanges: renegotiation, post-handshake authentication ----------------------------
+
+  /**
+   * A decrypted handshake message after the handshake: where it belongs. TLS 1.0–1.2: a
+   * HelloRequest, or a ClientHello not announced by one, starts a renegotiation (RFC 5246 §7.4.1);
+   * TLS 1.3: a CertificateRequest after the client's Finished starts a post-handshake
+   * authentication (RFC 8446 §4.6.2), which the client's Finished ends. Messages of an exchange go
+   * to its own record, not the handshake's.
+   */
+  private exchangeAt(side: Side, type: number): void {
+    const client = this.resolveClient();
+    const last = this.exchanges.at(-1);
+    if (!this.tls13 && this.record.finished[0] && this.record.finished[1]) {
+      const open = last?.kind === 'renegotiation' && !(last.record.finished[0] && last.record.finished[1]);
+      // A HelloRequest starts one; so does a ClientHello, unless it answers the HelloRequest that just did.
+      if ((type === 0 || (type === 1 && !(open && last.clientHello === undefined))) && this.exchanges.length < MAX_HELLOS) {
+        this.exchanges.push({ kind: 'renegotiation', record: newRecord() });
+      }
+    } else if (this.tls13 && type === 13 && side !== client && this.record.finished[client]) {
+      if (this.exchanges.length < MAX_HELLOS) this.exchanges.push({ kind: 'post-handshake-auth', record: newRecord() });
+    }
+  }
+
   // ---- decryption (session/protection.ts, tls/crypto) -------------------------------------------
 
   /**
@@ -694,6 +719,7 @@ export class TlsSession {
     const entry: LadderEntry = { from: this.role(side), record: 'handshake', type: codePoint(HANDSHAKE_TYPES, type), length: body.length, offset };
     this.addLadder(side, d, entry);
     this.lastHandshake = entry.type!.name;
+    if (this.inDecrypted) this.exchangeAt(side, type);
     const decode = messageDecoder(type);
     if (decode === undefined) return entry;
     try {
@@ -714,13 +740,19 @@ export class TlsSession {
       tls13: this.tls13,
       kx: this.kx,
       auth: this.auth,
-      record: this.record,
+      record: this.exchanges.at(-1)?.record ?? this.record,
       clientHello: (hello) => {
         this.clientSide ??= side;
         this.keepHello(this.clientHellos, side, hello, offset, 'ClientHello');
         this.event({ kind: 'client-hello' });
+        const x = this.exchanges.at(-1);
+        if (x?.kind === 'renegotiation') x.clientHello ??= hello;
       },
-      serverHello: (hello) => this.serverHello(side, hello, offset),
+      serverHello: (hello) => {
+        const x = this.exchanges.at(-1);
+        if (x?.kind === 'renegotiation') x.serverHello ??= hello;
+        this.serverHello(side, hello, offset);
+      },
       error: (message) => this.error(side, offset, message),
     };
   }
@@ -970,6 +1002,7 @@ export class TlsSession {
       clientHellos: this.clientHellos,
       serverHellos: this.serverHellos,
       record: this.record,
+      exchanges: this.exchanges,
       alerts: this.alerts,
       alertSides: this.alertSides,
       ladder: this.ladder,
@@ -981,6 +1014,10 @@ export class TlsSession {
       lastTime: this.lastTime,
     });
   }
+}
+
+function newRecord(): HandshakeRecord {
+  return { certificates: [undefined, undefined], certificateVerifies: [undefined, undefined], finished: [false, false] };
 }
 
 function latin1(bytes: Uint8Array): string {

@@ -14,6 +14,14 @@ import { hasCommand } from '../helpers/servers.js';
 const captures = readdirSync('captures').filter((f) => f.endsWith('.pcap') && existsSync(`captures/${f.replace(/\.pcap$/, '.keys')}`));
 const skip = !hasCommand('tshark') ? 'tshark missing' : false;
 
+/**
+ * Where tshark 4.0.17 is wrong. apache-pha-location: after the client's post-handshake Finished it
+ * no longer decrypts the client's records (its next one, the close_notify, is left opaque), as if
+ * that Finished changed the client's keys; RFC 8446 §4.6.2 changes no keys there, and the record
+ * authenticates under the same application traffic secret.
+ */
+const TSHARK_CANNOT: Record<string, number[]> = { 'apache-pha-location.pcap': [22] };
+
 interface Seen {
   handshakes: string[];
   alerts: string[];
@@ -83,13 +91,22 @@ for (const file of captures) {
     for (const [packet, seen] of theirs) {
       const got = mine.get(packet) ?? { handshakes: [], alerts: [] };
       assert.deepEqual(got.handshakes, seen.handshakes, `packet ${packet}: handshake types`);
+      if (TSHARK_CANNOT[file]?.includes(packet)) {
+        // tshark gave up on this record; ours opened it (an AEAD tag that verifies), a close_notify.
+        assert.deepEqual(seen.alerts, []);
+        assert.ok(c.alerts.some((a) => a.packet === packet && a.decrypted && a.description?.name === 'close_notify'), `packet ${packet}`);
+        continue;
+      }
       assert.deepEqual(got.alerts, seen.alerts, `packet ${packet}: alerts`);
     }
     for (const packet of mine.keys()) assert.ok(theirs.has(packet), `packet ${packet}: tlspeek decoded something tshark did not`);
     // The CertificateRequest's schemes and each CertificateVerify's, message by message (server's first in TLS 1.3).
     const schemes = tsharkSchemes(`captures/${file}`, keys);
-    assert.deepEqual(schemes.certificateRequests, c.certificateRequest ? [c.certificateRequest.signatureAlgorithms?.map((x) => x.code) ?? []] : []);
-    const cvs = [c.serverCertificateVerify, c.certificateVerify].filter((x) => x !== undefined).map((x) => x.signatureAlgorithm?.code);
+    // The handshake's, then each renegotiation's and post-handshake authentication's, in order.
+    const later = [...(c.renegotiations ?? []), ...(c.postHandshakeAuth ?? [])];
+    const requests = [c.certificateRequest, ...later.map((x) => x.certificateRequest)].filter((x) => x !== undefined);
+    assert.deepEqual(schemes.certificateRequests, requests.map((r) => r.signatureAlgorithms?.map((x) => x.code) ?? []));
+    const cvs = [c.serverCertificateVerify, c.certificateVerify, ...later.map((x) => x.certificateVerify)].filter((x) => x !== undefined).map((x) => x.signatureAlgorithm?.code);
     assert.deepEqual([...schemes.certificateVerifies].sort(), [...cvs].sort());
   });
 }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { replayFile } from '../../src/app/replay.js';
+import { loadKeyLogs } from '../../src/app/keys.js';
 import type { Connection } from '../../src/tls/model.js';
 
 const Ajv2020 = Ajv2020Module.default;
@@ -23,7 +24,13 @@ test('every reported connection validates against schema/connection.schema.json'
   const failures: string[] = [];
   for (const file of files) {
     const conns: Connection[] = [];
+    // A capture with its key log beside it is checked decrypted too (renegotiations, postHandshakeAuth, decrypted flags).
+    const keys = file.replace(/\.pcap(ng)?$/, '.keys');
     await replayFile(file, {}, { connection: (c) => conns.push(c), warning: () => {} });
+    if (existsSync(keys)) {
+      const { secrets } = { secrets: (await loadKeyLogs([keys], () => {})).lookup };
+      await replayFile(file, {}, { connection: (c) => conns.push(c), warning: () => {} }, { secrets });
+    }
     for (const c of conns) {
       // What --json prints is the JSON text, so validate that, not the in-memory object.
       const parsed = JSON.parse(JSON.stringify(c)) as unknown;

@@ -10,7 +10,8 @@ import type { Rule } from '../types.js';
 function check(c: Connection): readonly Finding[] {
   // Without keys: the ladder's marker; with them: a HelloRequest or ClientHello read under encryption.
   const at = c.messages.find((m) => m.summary === RENEGOTIATION || (m.decrypted && (m.type?.code === 0 || m.type?.code === 1)));
-  if (!at) return NO_FINDINGS;
+  // A decrypted renegotiation that asked for a client certificate: renegotiation-client-auth says it all.
+  if (!at || c.renegotiations?.some((r) => r.certificateRequest)) return NO_FINDINGS;
   const lines = [
     `${at.from === 'server' ? 'The server' : 'The client'} sent an encrypted handshake record after application data${at.packet !== undefined ? ` (packet ${at.packet})` : ''}: the connection renegotiated.`,
     'The usual reason is per-directory client authentication (Apache SSLVerifyClient inside <Location>/<Directory>): the server asks for a certificate in a second, encrypted handshake.',

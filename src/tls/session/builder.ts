@@ -1,7 +1,7 @@
 // Makes the reported Connection from what the session layers gathered: roles resolved (which side
 // is the client), hellos split into first and additional, the handshake record's messages put
 // under their names, the output caps applied (clip.ts). Plain data in, plain data out.
-import type { Alert, ClientHello, Connection, ConnectionError, DirectionStats, LadderEntry, Role, ServerHello, StreamEnd } from '../model.js';
+import type { Alert, ClientHello, Connection, ConnectionError, DirectionStats, LadderEntry, PostHandshakeAuth, Renegotiation, Role, ServerHello, StreamEnd } from '../model.js';
 import { clipConnection } from '../clip.js';
 import { isoTime } from '../../util/time.js';
 import type { HandshakeRecord, Side } from './handshake.js';
@@ -11,6 +11,14 @@ import type { Judged, Tls13Flight } from './outcome.js';
 export interface Pending<T> {
   side: Side;
   value: T;
+}
+
+/** A later exchange on the connection, decrypted: its messages, by side as decoded. */
+export interface Exchange {
+  kind: 'renegotiation' | 'post-handshake-auth';
+  record: HandshakeRecord;
+  clientHello?: ClientHello;
+  serverHello?: ServerHello;
 }
 
 export interface ChunkTime {
@@ -42,6 +50,7 @@ export interface Gathered {
   clientHellos: readonly Pending<ClientHello>[];
   serverHellos: readonly Pending<ServerHello>[];
   record: HandshakeRecord;
+  exchanges: readonly Exchange[];
   alerts: readonly Alert[];
   alertSides: readonly Side[];
   ladder: readonly LadderEntry[];
@@ -105,6 +114,22 @@ export function buildConnection(g: Gathered): Connection {
   if (g.ladderDropped > 0) conn.messagesDropped = g.ladderDropped;
   const gaps = { client: g.gaps[client], server: g.gaps[server] };
   if (gaps.client > 0 || gaps.server > 0) conn.gaps = gaps;
+  const renegotiations: Renegotiation[] = [];
+  const pha: PostHandshakeAuth[] = [];
+  for (const x of g.exchanges) {
+    const e: Renegotiation = {};
+    if (x.clientHello) e.clientHello = x.clientHello;
+    if (x.serverHello) e.serverHello = x.serverHello;
+    const rx = x.record;
+    if (rx.certificates[server]) e.certificates = rx.certificates[server];
+    if (rx.certificateRequest) e.certificateRequest = rx.certificateRequest;
+    if (rx.certificates[client]) e.clientCertificates = rx.certificates[client];
+    if (rx.certificateVerifies[client]) e.certificateVerify = rx.certificateVerifies[client];
+    if (x.kind === 'renegotiation') renegotiations.push(e);
+    else pha.push(e);
+  }
+  if (renegotiations.length) conn.renegotiations = renegotiations;
+  if (pha.length) conn.postHandshakeAuth = pha;
   if (g.midstream) conn.midstream = true;
   if (g.decryption !== undefined) conn.decryption = g.decryption;
   if (g.closes.length > 0) {
