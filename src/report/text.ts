@@ -73,7 +73,7 @@ const ARROWS = { client: keep('C → S'), server: keep('C ← S') } as const;
 
 function ladderLine(m: LadderEntry, c: Connection, style: Style, out: Lines): void {
   const what = m.type ? m.type.name : m.record;
-  const enc = m.encrypted ? style.dim(' [encrypted]') : '';
+  const enc = m.decrypted ? style.dim(' [decrypted]') : m.encrypted ? style.dim(' [encrypted]') : '';
   const label = m.record === 'alert' ? (m.summary?.startsWith('fatal') ? style.bad(what) : style.warn(what)) : what;
   const summary = m.summary ? shortenLadderSummary(m.summary, c, m.type?.name) : undefined;
   const detail = summary ? style.dim(safe(summary)) : '';
@@ -241,14 +241,14 @@ export function renderConnection(c: Connection, opts: TextOptions): string {
   if (c.alerts.length) {
     out.add(`${INDENT}${style.head('Alerts')}`);
     for (const a of c.alerts) {
-      const text = a.encrypted ? 'encrypted alert' : `${a.level?.name} ${a.description?.name}`;
+      const text = a.level === null ? 'encrypted alert' : `${a.level.name} ${a.description?.name}${a.decrypted ? ' (decrypted)' : ''}`;
       const colored = a.level?.code === 2 ? style.bad(text) : style.warn(text);
       out.add(`${INDENT}  ${a.from}: ${colored}${a.after ? ` after ${a.after}` : ''}`);
     }
   }
   if (c.stats.client.encrypted || c.stats.server.encrypted) {
     const enc = (s: typeof c.stats.client) => `${s.encryptedRecords} records, ${s.encryptedBytes} bytes`;
-    out.add(`${INDENT}${style.dim(`encrypted: client ${enc(c.stats.client)}; server ${enc(c.stats.server)} (not decoded)`)}`);
+    out.add(`${INDENT}${style.dim(`encrypted: client ${enc(c.stats.client)}; server ${enc(c.stats.server)} (${c.decrypted ? 'handshake and alerts decrypted with the key log, application data not' : 'not decoded'})`)}`);
   }
   if (c.findings?.length) findingLines(c.findings, style, out, repeats);
   if (c.errors.length) {
