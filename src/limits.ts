@@ -44,3 +44,10 @@ export const MAX_KEYLOG_WARNINGS = 10;
 export const MAX_KEYLOG_UNKNOWN_LABELS = 64;
 /** Largest piece a key log is read in (a file, or the new bytes of a followed one): memory stays flat however big it is. */
 export const MAX_KEYLOG_READ = 1 << 20;
+
+/**
+ * Protected record bytes one proxied connection holds while the followed key log has no line for
+ * it yet (a browser writes its lines as it connects); past it the records are taken as unreadable.
+ * A handshake with a long chain, a few NewSessionTickets and the first response fit well within.
+ */
+export const MAX_HELD_RECORD_BYTES = 256 * 1024;

@@ -1,8 +1,11 @@
 // `--keylog FILE…`: the key-log files read whole into one KeyLog (src/keylog), whose lookup the
 // sessions use to open protected records. A file that cannot be read at all is an error for the
 // command; problem lines are warnings ("FILE:LINE: …", bounded), the rest still used.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { KeyLog } from '../keylog/parse.js';
-import { KeyLogError, readKeyLogFile } from '../keylog/read.js';
+import { KeyLogError, describeKeyLogError, readKeyLogFile } from '../keylog/read.js';
+import { MAX_KEYLOG_READ } from '../limits.js';
+import type { SecretsLookup } from '../tls/session.js';
 
 export { KeyLogError } from '../keylog/read.js';
 
@@ -18,4 +21,53 @@ export async function loadKeyLogs(paths: readonly string[], onWarning: (message:
 
 export function isKeyLogError(e: unknown): e is KeyLogError {
   return e instanceof KeyLogError;
+}
+
+/**
+ * Key-log files the proxy follows while it runs (a browser appends its lines as it connects). The
+ * lookup reads what was appended since, synchronously, whenever it misses: the line for a
+ * connection is written while its handshake passes through the proxy, so it is there by the
+ * client's next record, and no timer is needed. A file that shrank was replaced: read from the
+ * start again. A missing file is waited for (one warning).
+ */
+export class FollowedKeyLogs {
+  readonly keyLog: KeyLog;
+  private readonly files: { path: string; offset: number; parser: ReturnType<KeyLog['parser']>; missingSaid: boolean }[];
+  private readonly onWarning: (message: string) => void;
+
+  constructor(paths: readonly string[], onWarning: (message: string) => void) {
+    this.onWarning = onWarning;
+    this.keyLog = new KeyLog(undefined, onWarning);
+    this.files = paths.map((path) => ({ path, offset: 0, parser: this.keyLog.parser(path, onWarning), missingSaid: false }));
+    this.catchUp();
+  }
+
+  readonly lookup: SecretsLookup = (clientRandom) => this.keyLog.lookup(clientRandom) ?? (this.catchUp(), this.keyLog.lookup(clientRandom));
+
+  /** Reads what each file gained since the last look (at most MAX_KEYLOG_READ bytes per file and call). */
+  catchUp(): void {
+    for (const f of this.files) {
+      let fd: number | undefined;
+      try {
+        const size = statSync(f.path).size;
+        if (size < f.offset) {
+          f.offset = 0;
+          f.parser.discardPartial();
+        }
+        if (size === f.offset) continue;
+        fd = openSync(f.path, 'r');
+        const buf = Buffer.allocUnsafe(Math.min(size - f.offset, MAX_KEYLOG_READ));
+        const n = readSync(fd, buf, 0, buf.length, f.offset);
+        f.offset += n;
+        f.parser.push(buf.toString('latin1', 0, n));
+      } catch (e) {
+        if (!f.missingSaid) {
+          f.missingSaid = true;
+          this.onWarning(`${describeKeyLogError(f.path, e)}; still looking for it`);
+        }
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+    }
+  }
 }

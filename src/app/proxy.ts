@@ -6,6 +6,7 @@
 // A connection is judged once (rules and fingerprints, app/enrich.ts), when it is reported: as
 // soon as its handshake is decided, or at its close. Its final state at close (closes, alerts and
 // bytes that came after) carries that judgement to the summary and the --html document.
+import { FollowedKeyLogs } from './keys.js';
 import type { Connection, Finding, Fingerprints } from '../tls/model.js';
 import type { ColorChoice } from '../report/style.js';
 import { ProxySummary } from '../report/summary.js';
@@ -33,6 +34,11 @@ export interface ProxyOptions {
   verbose: boolean;
   /** How long open connections may go on after a stop request (default 2000 ms). */
   graceMs?: number;
+  /**
+   * Key-log files to follow while the proxy runs (a browser appends its lines as it connects):
+   * the handshakes of the connections they have keys for are decrypted.
+   */
+  keylog?: string[];
 }
 
 export interface ProxyHandle {
@@ -106,8 +112,12 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
     }
   };
 
+  // Followed for the proxy's life: lines written while a handshake passes through still open it.
+  const keyLogs = opts.keylog?.length ? new FollowedKeyLogs(opts.keylog, (m) => line(`warning: ${m}`)) : undefined;
+
   const server = new ProxyServer(
     {
+      ...(keyLogs ? { secrets: keyLogs.lookup } : {}),
       listen: opts.listen,
       backend: opts.backend,
       connectTimeoutMs: opts.connectTimeoutMs,

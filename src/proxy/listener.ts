@@ -1,6 +1,7 @@
 // The proxy's listening socket: accepts clients, opens one Relay per client towards the
 // backend, and taps every relayed byte into a ConnectionTap. Connections beyond
 // --max-connections are accepted and closed at once with a line, never queued.
+import type { SecretsLookup } from '../tls/session.js';
 import net, { type Server, type Socket } from 'node:net';
 import type { Connection } from '../tls/model.js';
 import { formatHostPort, type HostPort } from './address.js';
@@ -17,6 +18,8 @@ export interface ListenerOptions {
   idleTimeoutMs: number;
   maxConnections: number;
   writePcap?: string;
+  /** Keys of a followed key log (the sessions look again while they hold records for it). */
+  secrets?: SecretsLookup;
 }
 
 export interface OpenInfo {
@@ -112,6 +115,7 @@ export class ProxyServer {
     let acceptedAt = 0;
     const events = this.events;
     const pcap = this.pcap;
+    const secrets = this.opts.secrets;
     const relay: Relay = new Relay(
       socket,
       { backend, connectTimeoutMs: this.opts.connectTimeoutMs, idleTimeoutMs: this.opts.idleTimeoutMs },
@@ -121,7 +125,7 @@ export class ProxyServer {
           acceptedAt = accepted;
           const flow = pcap?.flow(client, server, id);
           flow?.open(accepted, at);
-          tap = new ConnectionTap(id, client, server, (c) => events.connection(c), flow);
+          tap = new ConnectionTap(id, client, server, (c) => events.connection(c), flow, secrets);
         },
         data(side, chunk, at) {
           tap?.data(side, chunk, at);

@@ -3,7 +3,7 @@
 // when --write-pcap is on. The decoded connection is reported exactly once: when the
 // handshake is decided (both sides encrypted, or a fatal alert), or when the connection
 // closes, whichever comes first.
-import { TlsSession, type Side } from '../tls/session.js';
+import { TlsSession, type SecretsLookup, type Side } from '../tls/session.js';
 import type { Connection } from '../tls/model.js';
 import { formatHostPort, type HostPort } from './address.js';
 import { splitMs } from './clock.js';
@@ -16,12 +16,14 @@ export class ConnectionTap {
   private reported = false;
   private bytes = 0;
 
-  constructor(id: number, client: HostPort, server: HostPort, report: (c: Connection) => void, pcap?: PcapFlow) {
+  constructor(id: number, client: HostPort, server: HostPort, report: (c: Connection) => void, pcap?: PcapFlow, secrets?: SecretsLookup) {
     this.session = new TlsSession({
       source: 'proxy',
       id,
       endpoints: [formatHostPort(client.host, client.port), formatHostPort(server.host, server.port)],
       initiator: 0,
+      // A followed key log: its line for this connection may come after the ServerHello passed.
+      ...(secrets ? { secrets, liveKeys: true } : {}),
     });
     this.report = report;
     this.pcap = pcap;

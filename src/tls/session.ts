@@ -11,7 +11,8 @@
 import { ByteReader } from '../bytes/reader.js';
 import { intern } from '../util/intern.js';
 import { LimitExceeded, describeError } from '../bytes/errors.js';
-import { MAX_CIPHERTEXT_RECORD, MAX_ERRORS, MAX_EXTENSIONS, MAX_HANDSHAKE_MESSAGE, MAX_HELLOS, MAX_LADDER_ENTRIES, MAX_PLAINTEXT_RECORD } from '../limits.js';
+import { MAX_CIPHERTEXT_RECORD, MAX_ERRORS, MAX_EXTENSIONS, MAX_HANDSHAKE_MESSAGE, MAX_HELD_RECORD_BYTES, MAX_HELLOS, MAX_LADDER_ENTRIES, MAX_PLAINTEXT_RECORD } from '../limits.js';
+import { copyBytes } from '../bytes/queue.js';
 import type { Alert, ClientHello, CodePoint, Connection, ConnectionError, DirectionStats, LadderEntry, Role, ServerHello } from './model.js';
 import { codePoint, nameOf } from './registry/registry.js';
 import { CONTENT_TYPES } from './registry/content-types.js';
@@ -88,8 +89,24 @@ export interface SessionOptions {
   /** The capture started after the connection did: look for the first record boundary. */
   midstream?: boolean;
   observer?: SessionObserver;
-  /** Keys by ClientHello random, for the protection layer (none yet: see session/protection.ts). */
+  /** Keys by ClientHello random, for the protection layer (session/protection.ts). */
   secrets?: SecretsLookup;
+  /**
+   * The key log is being written while the connection runs (the proxy follows it): when the
+   * ServerHello finds no keys yet, protected records are held (MAX_HELD_RECORD_BYTES) and the
+   * lookup tried again with each record, until keys come or the connection ends.
+   */
+  liveKeys?: boolean;
+}
+
+/** A protected record kept while the live key log has no line for its connection yet. */
+interface HeldRecord {
+  side: Side;
+  type: number;
+  version: number;
+  headerOffset: number;
+  length: number;
+  body: Uint8Array;
 }
 
 /** How a direction's bytes are read now. */
@@ -188,6 +205,8 @@ export class TlsSession {
   private decryption: string | undefined;
   /** Ladder entries and alerts made now come from decrypted records. */
   private inDecrypted = false;
+  /** Live key log: the ServerHello that found no keys yet, and the protected records held since. */
+  private awaiting: { serverSide: Side; hello: ServerHello; held: HeldRecord[]; bytes: number } | undefined;
   /**
    * Alerts and ladder entries are made with `from` as it stands when they are (see role()), and
    * with each one's side alongside: result() hands out the same objects, and copies only one
@@ -310,6 +329,9 @@ export class TlsSession {
     }
     d.defrag.clear();
     d.locator.held.clear();
+    if (this.awaiting && this.dirs[0].ended && this.dirs[1].ended && !this.keysArrived()) {
+      this.giveUpKeys('no keys for this connection in the key log by the time it ended');
+    }
   }
 
   private consume(side: Side, d: Direction, chunk: Uint8Array): void {
@@ -395,11 +417,16 @@ export class TlsSession {
     if (f.protected) this.watchProtected(side, type, length);
     // With keys: the whole record goes to the opener (TLS 1.3 protects only application_data
     // records; its dummy ChangeCipherSpec passes as before), and is handled when it is whole.
-    if (f.protected && p.opener !== undefined && (!this.tls13 || type === CT_APPDATA)) {
-      d.opening = true;
-      f.route = Route.Collect;
-      if (type === CT_APPDATA) this.clientFlightRecord(side);
-      return true;
+    if (f.protected && p.opener === undefined && this.awaiting && (!this.tls13 || type === CT_APPDATA)) this.keysArrived();
+    if (f.protected && (p.opener !== undefined || this.awaiting) && (!this.tls13 || type === CT_APPDATA)) {
+      if (p.opener === undefined && this.awaiting!.bytes + length > MAX_HELD_RECORD_BYTES) {
+        this.giveUpKeys(`no keys: ${this.awaiting!.bytes} bytes of protected records held without a key-log line for this connection`);
+      } else {
+        d.opening = true;
+        f.route = Route.Collect;
+        if (type === CT_APPDATA) this.clientFlightRecord(side);
+        return true;
+      }
     }
 
     // TLS 1.3 protects everything after the ServerHello in type 23 records; plaintext
@@ -475,7 +502,12 @@ export class TlsSession {
     }
     if (d.opening) {
       d.opening = false;
-      if (body) this.openRecord(side, d, f, type, body);
+      if (!body) return;
+      if (d.protection.opener) this.openRecord(side, d, f, type, body);
+      else if (this.awaiting) {
+        this.awaiting.held.push({ side, type, version: f.version, headerOffset: f.headerOffset, length: f.length, body: copyBytes(body) });
+        this.awaiting.bytes += body.length;
+      } else this.protectedUnread(side, d, f.headerOffset, type, f.length);
       return;
     }
     if (f.route === Route.Handshake) {
@@ -529,9 +561,11 @@ export class TlsSession {
     if (!ch || ch.sslv2) return;
     const found = this.secrets(ch.random);
     if (!found) {
-      this.decryption = 'no keys for this connection in the key log (no line with its ClientHello random)';
+      if (this.options.liveKeys) this.awaiting ??= { serverSide, hello, held: [], bytes: 0 };
+      else this.decryption = 'no keys for this connection in the key log (no line with its ClientHello random)';
       return;
     }
+    this.awaiting = undefined;
     const made = connectionDecryption(
       {
         version: this.version === 'tls1.3' ? 0x0304 : hello.selectedVersion.code,
@@ -556,7 +590,29 @@ export class TlsSession {
   }
 
   /** A whole protected record with an opener: decrypted and handled as the plaintext it holds. */
-  private openRecord(side: Side, d: Direction, f: RecordFramer, type: number, body: Uint8Array): void {
+  /**
+   * Live key log: looks again for this connection's keys; with them, the held records are
+   * decrypted in the order they came. Returns true when keys were found.
+   */
+  keysArrived(): boolean {
+    const w = this.awaiting;
+    if (!w) return false;
+    this.startDecryption(w.serverSide, w.hello);
+    if (this.awaiting) return false;
+    for (const h of w.held) this.openRecord(h.side, this.dirs[h.side], h, h.type, h.body);
+    return true;
+  }
+
+  /** Live key log: no keys came; the held records are what they would have been without keys. */
+  private giveUpKeys(why: string): void {
+    const w = this.awaiting;
+    if (!w) return;
+    this.awaiting = undefined;
+    this.decryption ??= why;
+    for (const h of w.held) this.protectedUnread(h.side, this.dirs[h.side], h.headerOffset, h.type, h.length);
+  }
+
+  private openRecord(side: Side, d: Direction, f: { version: number; headerOffset: number; length: number }, type: number, body: Uint8Array): void {
     const opened = d.protection.opener!.open(type, f.version, body, f.headerOffset + 5);
     if (opened === null) return;
     if (opened instanceof DecryptError) {
@@ -670,7 +726,7 @@ export class TlsSession {
     }
   }
 
-  private plaintextAlerts(side: Side, d: Direction, f: RecordFramer, bytes: Uint8Array): void {
+  private plaintextAlerts(side: Side, d: Direction, f: { headerOffset: number; length: number }, bytes: Uint8Array): void {
     if (bytes.length === 0 || bytes.length % 2 !== 0) {
       this.error(side, f.headerOffset, `alert record of ${bytes.length} byte(s) (want 2 per alert)`);
     }
@@ -680,7 +736,7 @@ export class TlsSession {
   }
 
   /** RFC 6520 §4: payload_length must fit the record; a larger one is the Heartbleed probe. */
-  private heartbeat(side: Side, d: Direction, f: RecordFramer, bytes: Uint8Array): void {
+  private heartbeat(side: Side, d: Direction, f: { headerOffset: number }, bytes: Uint8Array): void {
     const r = new ByteReader(bytes, f.headerOffset + 5, 'HeartbeatMessage');
     let summaryText = `${bytes.length} bytes`;
     try {
@@ -948,7 +1004,8 @@ export class TlsSession {
 
   /** True once the handshake ran to the end or a fatal alert came: the handshake is decided. */
   get decided(): boolean {
-    return isDecided(this.phase);
+    // Records held for a live key log are not judged yet.
+    return isDecided(this.phase) && !this.awaiting?.held.length;
   }
 
   /** Which side is the client: the ClientHello's sender, else the TCP initiator, else the ServerHello's peer, else the higher port. */

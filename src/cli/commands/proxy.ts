@@ -5,9 +5,10 @@ import type { ColorChoice } from '../../report/style.js';
 import { outputPathProblem } from '../../app/output-path.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../../app/io.js';
-import { colorOption, numberOption } from '../options.js';
+import { colorOption, keylogFiles, keylogOption, numberOption } from '../options.js';
 
 interface ProxyArgs {
+  keylog?: string | string[];
   listen: string;
   backend: string;
   'connect-timeout': number;
@@ -36,6 +37,7 @@ export function proxyCommand(io: Io, setExit: (code: number) => void, elsewhere?
         .option('idle-timeout', numberOption('idle-timeout', { integer: false, default: 300, describe: 's without traffic before a connection is closed (0 = never)' }))
         .option('max-connections', numberOption('max-connections', { default: 1024, describe: 'open connections at most; more are closed at once' }))
         .option('write-pcap', { type: 'string', describe: 'also write the relayed streams to this pcap file (synthetic TCP/IP headers)' })
+        .option('keylog', { ...keylogOption, describe: 'key log to follow while the proxy runs (SSLKEYLOGFILE of the client under test; a browser appends as it connects); repeatable: those handshakes are decrypted (never application data)' })
         .option('html', { type: 'string', describe: 'on exit, write a self-contained HTML report of every connection to this file' })
         .option('json', { type: 'boolean', default: false, describe: 'JSON Lines: one object per connection (schema/connection.schema.json)' })
         .option('color', colorOption)
@@ -62,6 +64,8 @@ export function proxyCommand(io: Io, setExit: (code: number) => void, elsewhere?
       if (opts.backend.port === 0) throw new UsageError('--backend: port 0 is not a server port');
       if (argv['write-pcap'] !== undefined) opts.writePcap = argv['write-pcap'];
       if (argv.html !== undefined) opts.html = argv.html;
+      const keylog = keylogFiles(argv.keylog);
+      if (keylog) opts.keylog = keylog;
       // Checked before listening: a mistyped folder is one line now, not a lost report at Ctrl-C.
       for (const [option, path] of [['--write-pcap', opts.writePcap], ['--html', opts.html]] as const) {
         const problem = path === undefined ? undefined : outputPathProblem(path);
