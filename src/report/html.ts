@@ -59,13 +59,13 @@ export function sequenceDiagram(c: Connection): string {
     const y = top + i * step;
     const fromX = m.from === 'client' ? left : right;
     const toX = m.from === 'client' ? right : left;
-    const cls = ['msg', m.record === 'alert' ? 'alert' : '', isFatalAlert(m) ? 'fatal' : '', m.encrypted ? 'encrypted' : ''].filter(Boolean).join(' ');
+    const cls = ['msg', m.record === 'alert' ? 'alert' : '', isFatalAlert(m) ? 'fatal' : '', m.decrypted ? 'decrypted' : m.encrypted ? 'encrypted' : ''].filter(Boolean).join(' ');
     const name = m.type ? m.type.name : m.record;
     const head = m.from === 'client' ? `${toX - 8},${y - 5} ${toX},${y} ${toX - 8},${y + 5}` : `${toX + 8},${y - 5} ${toX},${y} ${toX + 8},${y + 5}`;
     const summary = m.summary ? `<title>${esc(m.summary)}</title>` : '';
     parts.push(
       `<g class="${cls}" data-from="${m.from}">${summary}<line x1="${fromX}" y1="${y}" x2="${toX}" y2="${y}"/><polygon points="${head}"/>` +
-        `<text x="${(left + right) / 2}" y="${y - 6}" text-anchor="middle">${m.record === 'alert' && m.summary ? `alert: ${esc(m.summary)}` : `${esc(name)}${m.encrypted ? ' (encrypted)' : ''}`}</text></g>`,
+        `<text x="${(left + right) / 2}" y="${y - 6}" text-anchor="middle">${m.record === 'alert' && m.summary ? `alert: ${esc(m.summary)}` : `${esc(name)}${m.decrypted ? ' (decrypted)' : m.encrypted ? ' (encrypted)' : ''}`}</text></g>`,
     );
   });
   parts.push('</svg>');
@@ -153,7 +153,7 @@ function messagesTable(c: Connection): string {
   const rows = c.messages
     .map(
       (m) =>
-        `<tr class="${m.record === 'alert' ? (isFatalAlert(m) ? 'bad' : 'warn') : ''}"><td>${m.from === 'client' ? 'C → S' : 'C ← S'}</td><td>${esc(m.type ? m.type.name : m.record)}${m.encrypted ? ' <span class="dim">[encrypted]</span>' : ''}</td>` +
+        `<tr class="${m.record === 'alert' ? (isFatalAlert(m) ? 'bad' : 'warn') : ''}"><td>${m.from === 'client' ? 'C → S' : 'C ← S'}</td><td>${esc(m.type ? m.type.name : m.record)}${m.decrypted ? ' <span class="dim">[decrypted]</span>' : m.encrypted ? ' <span class="dim">[encrypted]</span>' : ''}</td>` +
         `<td class="num">${m.length}</td><td class="num">${m.offset}</td><td class="num">${m.packet ?? ''}</td><td>${esc(m.summary ?? '')}</td></tr>`,
     )
     .join('');

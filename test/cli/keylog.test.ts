@@ -35,6 +35,7 @@ test('report --keylog: the decrypted CertificateRequest and the finding are in t
     const html = readFileSync(out, 'utf8');
     assert.match(html, /tls13-certreq-no-pss/);
     assert.match(html, /rsa_pkcs1_sha384/);
+    assert.match(html, /certificate_request <span class="dim">\[decrypted\]<\/span>/, 'decrypted messages are marked so');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
