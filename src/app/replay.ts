@@ -11,6 +11,7 @@ import { CaptureError } from '../capture/types.js';
 import { DEFAULT_MAX_FLOWS, FlowTable, type FlowInfo, type FlowHandler, type Endpoint } from '../capture/flows.js';
 import { TlsSession, type SecretsLookup, type SessionObserver, type Side } from '../tls/session.js';
 import { KeyLog } from '../keylog/parse.js';
+import { endpointParts } from '../tls/queries.js';
 import type { Connection } from '../tls/model.js';
 
 export interface ConnectionFilter {
@@ -70,15 +71,13 @@ export function endpointString(e: Endpoint): string {
 
 export function matches(c: Connection, f: ConnectionFilter): boolean {
   if (f.connection !== undefined && c.id !== f.connection) return false;
-  if (f.port !== undefined) {
-    const port = (ep: string) => Number(ep.slice(ep.lastIndexOf(':') + 1));
-    if (port(c.client) !== f.port && port(c.server) !== f.port) return false;
-  }
+  const client = endpointParts(c.client);
+  const server = endpointParts(c.server);
+  if (f.port !== undefined && client.port !== f.port && server.port !== f.port) return false;
   if (f.host !== undefined) {
-    const host = (ep: string) => ep.slice(0, ep.lastIndexOf(':')).replace(/^\[|\]$/g, '');
     const h = f.host.replace(/^\[|\]$/g, '').toLowerCase();
     const sni = c.clientHello?.serverName?.toLowerCase();
-    if (host(c.client) !== h && host(c.server) !== h && sni !== h) return false;
+    if (client.ip !== h && server.ip !== h && sni !== h) return false;
   }
   return true;
 }

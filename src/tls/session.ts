@@ -35,6 +35,7 @@ import { messageDecoder, type HandshakeRecord, type MessageContext, type Side } 
 import { Sslv2Framer, type Sslv2Owner } from './session/sslv2.js';
 import { isDecided, isTls13Version, transition, versionOf, type Phase, type StateEvent, type Version } from './session/state.js';
 import { buildConnection, type Exchange, type Pending } from './session/builder.js';
+import { endpointParts } from './queries.js';
 import { aeadTagLength, alertSized, judgeOutcome, type AfterHandshake, type Tls13Flight } from './session/outcome.js';
 
 export type { Side } from './session/handshake.js';
@@ -1014,8 +1015,8 @@ export class TlsSession {
     if (this.options.initiator !== undefined && !this.options.midstream) return this.options.initiator;
     if (this.serverHelloSide !== undefined) return (this.serverHelloSide ^ 1) as Side;
     // Mid-stream with no hello: clients use the ephemeral (higher) port.
-    const port = (ep: string) => Number(ep.slice(ep.lastIndexOf(':') + 1));
-    return port(this.options.endpoints[0]) >= port(this.options.endpoints[1]) ? 0 : 1;
+    const [a, b] = this.options.endpoints.map((e) => endpointParts(e).port);
+    return a! >= b! ? 0 : 1;
   }
 
   /** A snapshot of everything decoded so far, as plain data. */
