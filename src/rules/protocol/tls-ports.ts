@@ -7,6 +7,7 @@
 // a product's documented default rather than by registration, that product's documentation.
 // Ports where TLS begins only after a plain-text exchange (STARTTLS: 21, 25, 110, 143, 389, 587;
 // RDP 3389; PostgreSQL 5432) are not listed: plain text there is the normal start.
+import { endpointParts } from '../../tls/queries.js';
 export const TLS_PORTS: ReadonlyMap<number, string> = new Map([
   // IANA service names.
   [443, 'https'],
@@ -35,6 +36,8 @@ export const TLS_PORTS: ReadonlyMap<number, string> = new Map([
 
 /** The port of an "ip:port" or "[ipv6]:port" endpoint; undefined when there is none. */
 export function portOf(endpoint: string): number | undefined {
-  const m = /:(\d{1,5})$/.exec(endpoint);
+  const { port } = endpointParts(endpoint);
+  return Number.isInteger(port) ? port : undefined;
+})$/.exec(endpoint);
   return m ? Number(m[1]) : undefined;
 }
