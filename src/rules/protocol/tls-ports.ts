@@ -37,7 +37,5 @@ export const TLS_PORTS: ReadonlyMap<number, string> = new Map([
 /** The port of an "ip:port" or "[ipv6]:port" endpoint; undefined when there is none. */
 export function portOf(endpoint: string): number | undefined {
   const { port } = endpointParts(endpoint);
-  return Number.isInteger(port) ? port : undefined;
-})$/.exec(endpoint);
-  return m ? Number(m[1]) : undefined;
+  return Number.isInteger(port) && endpoint.includes(':') ? port : undefined;
 }
