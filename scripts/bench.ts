@@ -2,6 +2,8 @@
 // scratch folder outside the repo, then times on that one file, one tool after the other:
 //   tlspeek replay --json · tshark -Y tls.handshake -T fields (a dozen fields) · tshark -T json
 //   · ssldump -n · a bare Node walk over the pcap record headers (the floor)
+//   · with the key log the clients wrote (issue 17): tlspeek replay --json --keylog · tshark
+//     -o tls.keylog_file -T fields -e tls.handshake.type · the same tshark -T json
 // and prints handshakes/s, CPU seconds, wall seconds and peak RSS for each, with the ratios;
 // times tlspeek's pipeline stage by stage (scripts/bench/stages.ts) against ssldump's run;
 // checks tlspeek's connection count against tshark's ClientHello count; profiles tlspeek
@@ -15,6 +17,7 @@
 //   tools.ts        the CLI built, then each tool timed (measure.ts, walk.ts)
 //   stage-table.ts  tlspeek stage by stage (the runner is stages.ts) and tenth by tenth
 //   counts.ts       tlspeek's connections against tshark's and ssldump's ClientHellos
+//   keylog.ts       the key-logged run: its commands, its checks (every connection decrypted), its targets
 //   profile.ts      node --cpu-prof, summarised
 //   large.ts        the ≥ 1 GiB runs
 //   report.ts       the text report, results.txt/.json, bench/README.md's table
@@ -26,6 +29,7 @@ import { checkTools, parseOptions, scratchDir, USAGE } from './bench/options.js'
 import { BenchError, log, stopAll } from './bench/proc.js';
 import { profileTlspeek, type ProfileSummary } from './bench/profile.js';
 import { writeResults } from './bench/report.js';
+import { countKeyed, keyedJobs, plainTlspeek, KEYED_TSHARK_JSON_TOOL, type KeylogCounts } from './bench/keylog.js';
 import { bundleStages, timeTenths } from './bench/stage-table.js';
 import { buildCli, checkSsldump, timeRounds, timeTsharkJson, TLSPEEK, warmPageCache, type Subject } from './bench/tools.js';
 
@@ -50,13 +54,18 @@ async function main(): Promise<number> {
 
   // ---- 3. timed runs ----
   const stagesBundle = o.skipStages ? undefined : bundleStages(dir);
-  const { rows, stages } = await timeRounds(s, stagesBundle);
-  const tlspeek = rows.find((r) => r.tool.startsWith('tlspeek'))!;
+  // With the key log the clients wrote (issue 17): tlspeek --keylog and tshark with it, same rounds.
+  const keys = o.skipKeylog ? undefined : m.keys.file;
+  const { rows, stages } = await timeRounds(s, stagesBundle, keys ? keyedJobs(s, keys) : []);
+  const tlspeek = plainTlspeek(rows)!;
   const tenths = stagesBundle ? await timeTenths(stagesBundle, s.F, s.hellos, s.repeat) : undefined;
   rows.push(await timeTsharkJson(s, dir, m, o.jsonCap));
+  if (keys) rows.push(await timeTsharkJson(s, dir, m, o.jsonCap, { keys, tool: KEYED_TSHARK_JSON_TOOL }));
 
   // ---- 4. counts: tlspeek's connections with a ClientHello vs tshark's ClientHellos ----
   const { counts, walkPackets, ssldumpHellos } = await countAll(TLSPEEK, s.F);
+  // … and with the key log: every connection decrypted, by tlspeek and by tshark.
+  const keylog: KeylogCounts | undefined = keys ? await countKeyed(s, m) : undefined;
 
   // ---- 5. profile ----
   let profile: ProfileSummary | undefined;
@@ -68,7 +77,7 @@ async function main(): Promise<number> {
   if (!o.skipLarge) large = await largeFile(dir, m, tlspeek.t, o.largeCap, TLSPEEK, counts.lines);
 
   // ---- report ----
-  writeResults(dir, { manifest: m, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large }, profileTiming, o.updateReadme);
+  writeResults(dir, { manifest: m, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large, keylog }, profileTiming, o.updateReadme);
   return 0;
 }
 

@@ -32,7 +32,7 @@ function readWalkOutput(F: string): string {
 }
 
 /** Splits a piped stdout into lines for `line`; returns the chunk handler. */
-function lineSplitter(line: (text: string) => void): (chunk: Buffer) => void {
+export function lineSplitter(line: (text: string) => void): (chunk: Buffer) => void {
   let rest = '';
   return (chunk) => {
     const text = rest + chunk.toString('utf8');

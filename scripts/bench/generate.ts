@@ -3,9 +3,14 @@
 // and Node `tls.connect` clients in this process with bounded concurrency. Each connection:
 // handshake, `GET /r.txt HTTP/1.0`, read the small response, close.
 //
-// The result (SCRATCH/bench.pcap + SCRATCH/manifest.json) is reused while the manifest says it
-// is complete and the file still has the size it recorded.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Every client's key-log lines (Node's TLSSocket 'keylog' event: one NSS line per secret, TLS 1.2
+// and 1.3) are appended as they come to SCRATCH/bench.keys, the key log of the keyed runs.
+//
+// The result (SCRATCH/bench.pcap + SCRATCH/bench.keys + SCRATCH/manifest.json) is reused while the
+// manifest says it is complete and both files still have the sizes it recorded; a capture
+// recorded before the key log existed (no `keys` in its manifest) is recorded again.
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { collect, die, freePort, log, run, sleep, start, stop, waitListen } from './proc.js';
@@ -102,6 +107,8 @@ export interface ConfigStats {
   ok: number;
   failed: number;
   resumed: number;
+  /** Connections whose socket emitted at least one key-log line. */
+  keyLogged: number;
   protocols: Record<string, number>;
   ciphers: Record<string, number>;
   firstError?: string;
@@ -120,6 +127,8 @@ export interface Manifest {
   packets: number;
   /** tshark: frames with a ClientHello (tls.handshake.type == 1), ClientHellos in total, SYNs. */
   tshark: { clientHelloFrames: number; clientHellos: number; syns: number };
+  /** The key log: every client's lines (Node's 'keylog' event), in the order they came. */
+  keys: { file: string; bytes: number; lines: number; connections: number };
   configs: ConfigStats[];
 }
 
@@ -141,6 +150,8 @@ export function loadManifest(dir: string): Manifest | undefined {
   try {
     const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
     if (m.format !== 1 || !existsSync(m.pcap) || statSync(m.pcap).size !== m.bytes) return undefined;
+    // Recorded before the key log (or the file is gone or changed): record both again.
+    if (!m.keys || !existsSync(m.keys.file) || statSync(m.keys.file).size !== m.keys.bytes) return undefined;
     return m;
   } catch {
     return undefined;
@@ -151,11 +162,12 @@ export async function ensureCapture(o: GenerateOptions): Promise<Manifest> {
   if (!o.regen) {
     const m = loadManifest(o.dir);
     if (m) {
-      log(`reusing ${m.pcap} (${m.tshark.clientHellos} ClientHellos, ${(m.bytes / 2 ** 20).toFixed(1)} MiB; --regen to record it again)`);
+      log(`reusing ${m.pcap} (${m.tshark.clientHellos} ClientHellos, ${(m.bytes / 2 ** 20).toFixed(1)} MiB) and ${m.keys.file} (${m.keys.lines} key-log lines); --regen to record them again`);
       return m;
     }
   }
   mkdirSync(o.dir, { recursive: true });
+  if (!o.regen && existsSync(join(o.dir, 'manifest.json')) && !loadManifest(o.dir)) log('the capture there is incomplete, changed or has no key log: recording it again');
   rmSync(join(o.dir, 'manifest.json'), { force: true });
   return generate(o);
 }
@@ -167,10 +179,12 @@ function oneConnection(
   secureContext: tls.SecureContext,
   session: Buffer | undefined,
   onSession: (s: Buffer) => void,
-): Promise<{ ok: boolean; resumed: boolean; protocol: string; cipher: string; error?: string }> {
+  onKeylog: (line: Buffer) => void,
+): Promise<{ ok: boolean; resumed: boolean; keyLines: number; protocol: string; cipher: string; error?: string }> {
   return new Promise((resolve) => {
     let done = false;
     let body = 0;
+    let keyLines = 0;
     let resumed = false;
     let protocol = '';
     let cipher = '';
@@ -187,10 +201,15 @@ function oneConnection(
       done = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve({ ok, resumed, protocol, cipher, ...(error ? { error } : {}) });
+      resolve({ ok, resumed, keyLines, protocol, cipher, ...(error ? { error } : {}) });
     };
     const timer = setTimeout(() => finish(false, 'timeout (15 s)'), 15000);
     socket.on('session', onSession);
+    // One NSS key-log line per secret (ends with '\n'), emitted before the handshake needs it.
+    socket.on('keylog', (line: Buffer) => {
+      keyLines++;
+      onKeylog(line);
+    });
     socket.once('secureConnect', () => {
       resumed = socket.isSessionReused();
       protocol = socket.getProtocol() ?? '?';
@@ -225,6 +244,7 @@ async function generate(o: GenerateOptions): Promise<Manifest> {
   const pki = join(o.dir, 'pki');
   const www = join(o.dir, 'www');
   const pcap = join(o.dir, 'bench.pcap');
+  const keysFile = join(o.dir, 'bench.keys');
   if (!existsSync(join(pki, 'ca-chain.pem')) || !existsSync(join(pki, 'dhparam-2048.pem'))) {
     log(`PKI: scripts/make-pki.sh ${pki}`);
     rmSync(pki, { recursive: true, force: true });
@@ -233,6 +253,7 @@ async function generate(o: GenerateOptions): Promise<Manifest> {
   mkdirSync(www, { recursive: true });
   writeFileSync(join(www, 'r.txt'), 'tlspeek bench: a small response body.\n');
   rmSync(pcap, { force: true });
+  rmSync(keysFile, { force: true });
 
   // Servers first (so that no readiness probe ends up in the capture), then tcpdump.
   const ports: number[] = [];
@@ -295,8 +316,18 @@ async function generate(o: GenerateOptions): Promise<Manifest> {
       plan.push(best);
     }
     const stats: ConfigStats[] = CONFIGS.map((c, i) => ({
-      name: c.name, about: c.about, port: ports[i]!, attempted: 0, ok: 0, failed: 0, resumed: 0, protocols: {}, ciphers: {},
+      name: c.name, about: c.about, port: ports[i]!, attempted: 0, ok: 0, failed: 0, resumed: 0, keyLogged: 0, protocols: {}, ciphers: {},
     }));
+    // The key log: one file, every client's lines appended as they come (mode 0600: secrets).
+    const keys = createWriteStream(keysFile, { flags: 'w', mode: 0o600 });
+    let keyLines = 0;
+    let keysFailed: Error | undefined;
+    keys.on('error', (e) => (keysFailed = e));
+    const onKeylog = (line: Buffer) => {
+      if (keys.writableEnded) return;
+      keyLines++;
+      keys.write(line);
+    };
     const lastSession: (Buffer | undefined)[] = CONFIGS.map(() => undefined);
     const deadline = Date.now() + o.limitSeconds * 1000;
     let next = 0;
@@ -312,7 +343,8 @@ async function generate(o: GenerateOptions): Promise<Manifest> {
         const resume = cfg.client.resumeEvery > 0 && st.attempted % cfg.client.resumeEvery === 0 ? lastSession[i] : undefined;
         const r = await oneConnection(ports[i]!, cfg.client, contexts[i]!, resume, (s) => {
           lastSession[i] = s;
-        });
+        }, onKeylog);
+        if (r.keyLines > 0) st.keyLogged++;
         finished++;
         if (r.ok) st.ok++;
         else {
@@ -331,12 +363,15 @@ async function generate(o: GenerateOptions): Promise<Manifest> {
     log(`clients done: ${finished} connections in ${clientSeconds.toFixed(1)} s (since start of generation)`);
     if (next < plan.length) log(`WARNING: stopped at ${next} connections: the ${o.limitSeconds} s limit was reached`);
 
+    keys.end();
+    await once(keys, 'close');
+    if (keysFailed) die(`cannot write the key log ${keysFile}: ${keysFailed.message}`);
     await sleep(1000); // the last FIN/ACKs
     await stop(tcpdump, 'SIGINT', 10000);
     const td = parseTcpdumpStats(tcpdumpErr());
     if (!td.ok) die(`tcpdump gave no statistics: ${tcpdumpErr()}`);
     for (const s of stats) {
-      log(`  ${s.name.padEnd(18)} port ${s.port}: ${s.ok} ok, ${s.failed} failed, ${s.resumed} resumed ${JSON.stringify(s.protocols)} ${JSON.stringify(s.ciphers)}${s.firstError ? ` first error: ${s.firstError}` : ''}`);
+      log(`  ${s.name.padEnd(18)} port ${s.port}: ${s.ok} ok, ${s.failed} failed, ${s.resumed} resumed, ${s.keyLogged} with key-log lines ${JSON.stringify(s.protocols)} ${JSON.stringify(s.ciphers)}${s.firstError ? ` first error: ${s.firstError}` : ''}`);
     }
     log(`tcpdump: ${td.captured} captured, ${td.receivedByFilter} received by filter, ${td.droppedByKernel} dropped by kernel`);
     if (td.droppedByKernel !== 0) die(`tcpdump dropped ${td.droppedByKernel} packets: the capture is incomplete (try a bigger -B or --regen)`);
@@ -353,6 +388,9 @@ async function generate(o: GenerateOptions): Promise<Manifest> {
     if (ts.syns > attempted) log(`note: ${ts.syns - attempted} SYNs were retransmitted`);
     if (ts.clientHellos < attempted - stats.reduce((a, s) => a + s.failed, 0)) die(`tshark sees only ${ts.clientHellos} ClientHellos`);
     if (ts.clientHellos < 20000) log(`WARNING: only ${ts.clientHellos} ClientHellos (the issue asks for at least 20,000)`);
+    const keyLogged = stats.reduce((a, s) => a + s.keyLogged, 0);
+    log(`key log: ${keyLines} lines from ${keyLogged} connections in ${keysFile}`);
+    if (keyLogged < ok) die(`only ${keyLogged} of the ${ok} completed connections wrote key-log lines`);
 
     const manifest: Manifest = {
       format: 1,
@@ -365,6 +403,7 @@ async function generate(o: GenerateOptions): Promise<Manifest> {
       tcpdump: { command: `tcpdump ${tcpdumpArgs.map((a) => (/[ ()]/.test(a) ? `'${a}'` : a)).join(' ')}`, captured: td.captured, receivedByFilter: td.receivedByFilter, droppedByKernel: td.droppedByKernel },
       packets,
       tshark: ts,
+      keys: { file: keysFile, bytes: statSync(keysFile).size, lines: keyLines, connections: keyLogged },
       configs: stats,
     };
     writeFileSync(join(o.dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

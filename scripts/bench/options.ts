@@ -21,6 +21,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --skip-large        no 1 GiB memory check
   --skip-profile      no CPU profile
   --skip-stages       no stage-by-stage timing of tlspeek's pipeline
+  --skip-keylog       no key-logged run (tlspeek --keylog against tshark with the key log)
   --generate-only     record the capture and stop
   --update-readme     write the results table into bench/README.md
 `;
@@ -39,6 +40,7 @@ export interface BenchOptions {
   skipLarge: boolean;
   skipProfile: boolean;
   skipStages: boolean;
+  skipKeylog: boolean;
   generateOnly: boolean;
   updateReadme: boolean;
 }
@@ -57,6 +59,7 @@ export function parseOptions(): BenchOptions {
       'skip-large': { type: 'boolean', default: false },
       'skip-profile': { type: 'boolean', default: false },
       'skip-stages': { type: 'boolean', default: false },
+      'skip-keylog': { type: 'boolean', default: false },
       'generate-only': { type: 'boolean', default: false },
       'update-readme': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -74,6 +77,7 @@ export function parseOptions(): BenchOptions {
     skipLarge: a['skip-large']!,
     skipProfile: a['skip-profile']!,
     skipStages: a['skip-stages']!,
+    skipKeylog: a['skip-keylog']!,
     generateOnly: a['generate-only']!,
     updateReadme: a['update-readme']!,
   };

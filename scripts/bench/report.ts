@@ -15,6 +15,7 @@ import { fmt, hsPerSec, scaledTimes, type Row } from './figures.js';
 import { stageBudget, stageLines, tenthsLine, type StageRow, type Tenths } from './stage-table.js';
 import type { Counts } from './counts.js';
 import type { Large } from './large.js';
+import { keyedPairs, keylogLines, plainTlspeek, type KeylogCounts } from './keylog.js';
 
 const README = join(REPO, 'bench/README.md');
 
@@ -29,6 +30,8 @@ export interface Results {
   ssldumpHellos: number;
   profile: ProfileSummary | undefined;
   large: Large | undefined;
+  /** The key-logged run's checks (absent: no key-logged run, or results from before it). */
+  keylog?: KeylogCounts | undefined;
 }
 
 /** Prints the report, writes results.txt and results.json into `dir`, and bench/README.md's table when asked. */
@@ -36,8 +39,8 @@ export function writeResults(dir: string, r: Results, profileTiming: Timing | un
   const text = report(r, profileTiming);
   process.stdout.write(text);
   writeFileSync(join(dir, 'results.txt'), text);
-  const { manifest, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large } = r;
-  writeFileSync(join(dir, 'results.json'), JSON.stringify({ manifest, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large }, null, 2));
+  const { manifest, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large, keylog } = r;
+  writeFileSync(join(dir, 'results.json'), JSON.stringify({ manifest, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large, keylog }, null, 2));
   log(`results written to ${join(dir, 'results.txt')} and results.json`);
   if (updateReadmeToo) updateReadme(markdown(r));
 }
@@ -61,15 +64,19 @@ function environment(): string {
 
 function ratioLines(rows: Row[], total: number): string[][] {
   const get = (tool: string) => rows.find((r) => r.tool.startsWith(tool));
-  const t = get('tlspeek');
-  if (!t) return [];
+  const plain = plainTlspeek(rows);
+  const pairs: [string, Row, Row | undefined][] = plain
+    ? [
+        ['tlspeek / tshark fields', plain, get('tshark fields')],
+        ['tlspeek / tshark -T json', plain, get('tshark -T json')],
+        ['tlspeek / ssldump -n', plain, get('ssldump')],
+        ['tlspeek / bare walk', plain, get('bare')],
+      ]
+    : [];
+  // The key-logged run: tlspeek --keylog against tshark with the same key log.
+  pairs.push(...keyedPairs(rows));
   const out: string[][] = [];
-  for (const [label, other] of [
-    ['tlspeek / tshark fields', get('tshark fields')],
-    ['tlspeek / tshark -T json', get('tshark -T json')],
-    ['tlspeek / ssldump -n', get('ssldump')],
-    ['tlspeek / bare walk', get('bare')],
-  ] as const) {
+  for (const [label, t, other] of pairs) {
     if (!other) continue;
     const speed = hsPerSec(t) / hsPerSec(other);
     const cpu = scaledTimes(other, total).cpu / t.t.cpu;
@@ -79,7 +86,7 @@ function ratioLines(rows: Row[], total: number): string[][] {
 }
 
 export function report(r: Results, profileTiming: Timing | undefined): string {
-  const { manifest: m, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large } = r;
+  const { manifest: m, rows, stages, tenths, counts, walkPackets, ssldumpHellos, profile, large, keylog } = r;
   const style = makeStyle(false);
   const hellos = m.tshark.clientHellos;
   const L: string[] = [];
@@ -103,13 +110,17 @@ export function report(r: Results, profileTiming: Timing | undefined): string {
   L.push(`handshakes/s = ClientHellos in the file (${hellos}) / wall seconds; CPU = user + sys of the process tree (${rows[0]?.t.how}).`);
   L.push('');
   L.push(renderTable(['ratio', 'handshakes/s', 'CPU (other / tlspeek)', 'peak RSS'], ratioLines(rows, hellos), { style, align: ['left', 'right', 'right', 'right'] }));
-  const t = rows.find((r) => r.tool.startsWith('tlspeek'));
+  const t = plainTlspeek(rows);
   const ssl = rows.find((r) => r.tool.startsWith('ssldump'));
   if (t && ssl) {
     L.push(`target "at least as fast as ssldump -n": ${hsPerSec(t) >= hsPerSec(ssl) ? 'met' : 'NOT met'} (${fmt(hsPerSec(t), 0)} vs ${fmt(hsPerSec(ssl), 0)} handshakes/s)`);
     const rssOk = (x: number) => (x < 200 ? 'met' : 'NOT met');
     L.push(`target "peak RSS under 200 MiB", stdout /dev/null: ${rssOk(Math.max(t.t.rssMiB, large?.t.rssMiB ?? 0))} (${fmt(t.t.rssMiB)} MiB here${large ? `, ${fmt(large.t.rssMiB)} MiB on ${fmt(large.bytes / 2 ** 30, 2)} GiB` : ''})`);
     L.push(`target "peak RSS under 200 MiB", stdout a pipe: ${rssOk(Math.max(counts.pipe.rssMiB, large?.pipe?.rssMiB ?? 0))} (${fmt(counts.pipe.rssMiB)} MiB here${large?.pipe ? `, ${fmt(large.pipe.rssMiB)} MiB on ${fmt(large.bytes / 2 ** 30, 2)} GiB` : ''})`);
+  }
+  if (keylog) {
+    L.push('');
+    L.push(...keylogLines(rows, keylog, hellos));
   }
   if (stages.length) {
     L.push('');
@@ -153,7 +164,7 @@ export function report(r: Results, profileTiming: Timing | undefined): string {
 }
 
 export function markdown(r: Results): string {
-  const { manifest: m, rows, stages, tenths, counts, profile, large } = r;
+  const { manifest: m, rows, stages, tenths, counts, profile, large, keylog } = r;
   const hellos = m.tshark.clientHellos;
   const L: string[] = [];
   L.push(`Machine: ${environment()}.`);
@@ -172,6 +183,14 @@ export function markdown(r: Results): string {
   L.push('|---|---:|---:|---:|');
   for (const r of ratioLines(rows, hellos)) L.push(`| ${r.join(' | ')} |`);
   L.push('');
+  if (keylog) {
+    // The key-logged run's checks and targets, one bullet each.
+    const [first, ...rest] = keylogLines(rows, keylog, hellos);
+    L.push(`${first![0]!.toUpperCase()}${first!.slice(1)}:`);
+    L.push('');
+    for (const line of rest) L.push(`- ${line.trim()}`);
+    L.push('');
+  }
   if (stages.length) {
     L.push('tlspeek stage by stage (`scripts/bench/stages.ts`, timed in the same rounds as the tools):');
     L.push('');

@@ -57,7 +57,7 @@ export async function warmPageCache(F: string): Promise<void> {
 }
 
 /** A command timed in the rounds: a tool's row, or one of tlspeek's stages. */
-interface Job {
+export interface Job {
   tool: string;
   cmd: string;
   args: string[];
@@ -77,10 +77,10 @@ async function timeOnce(tool: string, cmd: string, args: string[], cap: number):
   return t;
 }
 
-const shownAs = (cmd: string, args: string[]) => `${cmd} ${args.map((x) => (/[\s|]/.test(x) ? `'${x}'` : x)).join(' ')}`;
+export const shownAs = (cmd: string, args: string[]) => `${cmd} ${args.map((x) => (/[\s|]/.test(x) ? `'${x}'` : x)).join(' ')}`;
 
 /** A tool timed `runs` times back to back (default: the rounds), its fastest run kept. */
-async function timed(s: Subject, tool: string, cmd: string, args: string[], cap: number, note?: string, display?: string, runs = s.repeat): Promise<Row> {
+export async function timed(s: Subject, tool: string, cmd: string, args: string[], cap: number, note?: string, display?: string, runs = s.repeat): Promise<Row> {
   const shown = display ?? shownAs(cmd, args);
   log(`timing ${tool}${runs > 1 ? ` (best of ${runs})` : ''}: ${shown.length > 160 ? shown.slice(0, 157) + '...' : shown}`);
   let best: Timing | undefined;
@@ -97,7 +97,7 @@ async function timed(s: Subject, tool: string, cmd: string, args: string[], cap:
  * command once: this host's speed changes by up to 40% from one minute to the next, and the
  * fastest of runs taken minutes apart compared the host's moods more than the tools.
  */
-export async function timeRounds(s: Subject, stagesBundle: string | undefined): Promise<{ rows: Row[]; stages: StageRow[] }> {
+export async function timeRounds(s: Subject, stagesBundle: string | undefined, more: Job[] = []): Promise<{ rows: Row[]; stages: StageRow[] }> {
   const { F, DA, hellos, repeat } = s;
   const rows: Row[] = [];
   const jobs: Job[] = [
@@ -105,6 +105,7 @@ export async function timeRounds(s: Subject, stagesBundle: string | undefined): 
     { tool: 'tlspeek replay --json', cmd: 'node', args: [...TLSPEEK, F], cap: 900, note: 'full JSON per connection' },
     { tool: 'tshark fields', cmd: 'tshark', args: ['-r', F, ...DA, '-Y', 'tls.handshake', '-T', 'fields', ...TSHARK_FIELDS.flatMap((f) => ['-e', f])], cap: 900, note: `${TSHARK_FIELDS.length} handshake fields` },
     { tool: 'ssldump -n', cmd: 'ssldump', args: ['-r', F, '-n'], cap: 900, note: 'text per record: hello fields, no X.509 or SKE decoding' },
+    ...more,
     ...(stagesBundle
       ? STAGES.map(([stage, what]) => ({ tool: `stage ${stage}`, cmd: 'node', args: ['--max-semi-space-size=8', '--min-semi-space-size=8', stagesBundle, stage, F], cap: 900, stage, what }))
       : []),
@@ -128,28 +129,33 @@ export async function timeRounds(s: Subject, stagesBundle: string | undefined): 
   return { rows, stages };
 }
 
-/** tshark -T json: whole file if it fits in the cap (estimated from a 10 % prefix first), else the prefix, scaled. */
-export async function timeTsharkJson(s: Subject, dir: string, m: Manifest, jsonCap: number): Promise<Row> {
-  const { F, DA, hellos } = s;
+/**
+ * tshark -T json: whole file if it fits in the cap (estimated from a 10 % prefix first), else the
+ * prefix, scaled. `keyed`: with `-o tls.keylog_file:KEYS` (the key-logged run), as row `tool`.
+ */
+export async function timeTsharkJson(s: Subject, dir: string, m: Manifest, jsonCap: number, keyed?: { keys: string; tool: string }): Promise<Row> {
+  const { F, DA: plainDA, hellos } = s;
+  const DA = keyed ? [...plainDA, '-o', `tls.keylog_file:${keyed.keys}`] : plainDA;
+  const tool = keyed?.tool ?? 'tshark -T json';
   const prefixPackets = Math.max(1000, Math.floor(m.packets / 10));
   const prefix = join(dir, 'prefix.pcap');
   run('editcap', ['-r', F, prefix, `1-${prefixPackets}`], 120);
   const prefixHellos = tsharkCounts(prefix, m.configs.map((c) => c.port)).clientHellos;
-  const jsonPrefix = await timed(s, 'tshark -T json (prefix)', 'tshark', ['-r', prefix, ...DA, '-T', 'json'], jsonCap, undefined, undefined, 1);
+  const jsonPrefix = await timed(s, `${tool} (prefix)`, 'tshark', ['-r', prefix, ...DA, '-T', 'json'], jsonCap, undefined, undefined, 1);
   const estimate = (jsonPrefix.t.wall * hellos) / prefixHellos;
   let jsonRow: Row;
   if (!jsonPrefix.t.timedOut && estimate < jsonCap * 0.8) {
-    log(`tshark -T json: ~${fmt(estimate, 0)} s expected on the whole file (cap ${jsonCap} s)`);
-    jsonRow = await timed(s, 'tshark -T json', 'tshark', ['-r', F, ...DA, '-T', 'json'], jsonCap, 'whole file, one run', undefined, 1);
+    log(`${tool}: ~${fmt(estimate, 0)} s expected on the whole file (cap ${jsonCap} s)`);
+    jsonRow = await timed(s, tool, 'tshark', ['-r', F, ...DA, '-T', 'json'], jsonCap, 'whole file, one run', undefined, 1);
     if (jsonRow.t.timedOut) jsonRow = undefined as unknown as Row;
   } else {
-    log(`tshark -T json: ~${fmt(estimate, 0)} s expected on the whole file, over the ${jsonCap} s cap: using the prefix`);
+    log(`${tool}: ~${fmt(estimate, 0)} s expected on the whole file, over the ${jsonCap} s cap: using the prefix`);
     jsonRow = undefined as unknown as Row;
   }
   if (!jsonRow) {
     jsonRow = {
       ...jsonPrefix,
-      tool: 'tshark -T json *',
+      tool: `${tool} *`,
       hellos: prefixHellos,
       scaled: { prefixHellos, prefixPackets },
       note: `* first ${prefixPackets} packets (${prefixHellos} ClientHellos, editcap -r), CPU/wall scaled`,
