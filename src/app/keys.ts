@@ -42,7 +42,10 @@ export class FollowedKeyLogs {
     this.catchUp();
   }
 
-  readonly lookup: SecretsLookup = (clientRandom) => this.keyLog.lookup(clientRandom) ?? (this.catchUp(), this.keyLog.lookup(clientRandom));
+  readonly lookup: SecretsLookup = (clientRandom) => {
+    const found = this.keyLog.lookup(clientRandom) ?? (this.catchUp(), this.keyLog.lookup(clientRandom));
+    return found && { secrets: new FollowedSecrets(found.secrets, () => this.catchUp()) };
+  };
 
   /** Reads what each file gained since the last look (at most MAX_KEYLOG_READ bytes per file and call). */
   catchUp(): void {
@@ -69,5 +72,42 @@ export class FollowedKeyLogs {
         if (fd !== undefined) closeSync(fd);
       }
     }
+  }
+}
+
+/**
+ * One connection's secrets while its lines are still being written: a label not there yet is
+ * looked for again in the files (a TLS 1.3 client writes its handshake secret only when it is
+ * about to use it, after the proxy has already seen the server's first records).
+ */
+class FollowedSecrets implements ReadonlyMap<string, Uint8Array> {
+  constructor(
+    private readonly map: ReadonlyMap<string, Uint8Array>,
+    private readonly catchUp: () => void,
+  ) {}
+
+  get(label: string): Uint8Array | undefined {
+    return this.map.get(label) ?? (this.catchUp(), this.map.get(label));
+  }
+  has(label: string): boolean {
+    return this.get(label) !== undefined;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  forEach(fn: (value: Uint8Array, key: string, map: ReadonlyMap<string, Uint8Array>) => void): void {
+    this.map.forEach((v, k) => fn(v, k, this));
+  }
+  entries(): MapIterator<[string, Uint8Array]> {
+    return this.map.entries();
+  }
+  keys(): MapIterator<string> {
+    return this.map.keys();
+  }
+  values(): MapIterator<Uint8Array> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): MapIterator<[string, Uint8Array]> {
+    return this.map[Symbol.iterator]();
   }
 }

@@ -86,14 +86,17 @@ function tls13(suite: Tls13Suite, secrets: ReadonlyMap<string, Uint8Array>): Con
       return { ok: false, reason: 'mismatch', why: `${KEYS_DO_NOT_MATCH}: ${label} is ${s.length} bytes, ${suite.name} needs ${want}` };
     }
   }
+  // Read when a direction needs them, not now: a key log followed live (the proxy) gains a
+  // connection's lines while its handshake passes, the client's handshake secret often only
+  // after the server's records were seen.
   const client: Tls13Secrets = {
-    early: secrets.get(CLIENT_EARLY_TRAFFIC_SECRET),
-    handshake: secrets.get(CLIENT_HANDSHAKE_TRAFFIC_SECRET),
-    application: secrets.get(CLIENT_TRAFFIC_SECRET_0),
+    get early() { return secrets.get(CLIENT_EARLY_TRAFFIC_SECRET); },
+    get handshake() { return secrets.get(CLIENT_HANDSHAKE_TRAFFIC_SECRET); },
+    get application() { return secrets.get(CLIENT_TRAFFIC_SECRET_0); },
   };
   const server: Tls13Secrets = {
-    handshake: secrets.get(SERVER_HANDSHAKE_TRAFFIC_SECRET),
-    application: secrets.get(SERVER_TRAFFIC_SECRET_0),
+    get handshake() { return secrets.get(SERVER_HANDSHAKE_TRAFFIC_SECRET); },
+    get application() { return secrets.get(SERVER_TRAFFIC_SECRET_0); },
   };
   return { ok: true, suite, client: new Tls13Direction(suite, 'client', client), server: new Tls13Direction(suite, 'server', server) };
 }

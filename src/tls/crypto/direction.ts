@@ -175,6 +175,7 @@ export class Tls13Direction implements Direction {
   open(type: number, version: number, body: Uint8Array, offset = 0): Decrypted | DecryptError | null {
     if (type !== CT_APPLICATION_DATA) return null;
     if (this.phase === 'early') return this.openEarly(type, version, body, offset);
+    this.current ??= this.lateKeys();
     if (!this.current) {
       this.next++;
       return new DecryptError('nokeys', `no ${this.label(this.phase)} in the key log for this connection`, offset);
@@ -215,6 +216,19 @@ export class Tls13Direction implements Direction {
     this.boundaries.reset();
     this.afterRecord(r);
     return r;
+  }
+
+  /** The current epoch's keys from a secret that was not known when the epoch began (a key log followed live). */
+  private lateKeys(): RecordDecryptor | undefined {
+    if (this.phase === 'handshake') {
+      const s = this.secrets.handshake;
+      return s && this.decryptorFor(s);
+    }
+    let s = this.secrets.application;
+    if (!s) return undefined;
+    for (let n = 0; n < this.generation; n++) s = nextTrafficSecret(this.suite.hash, s);
+    this.applicationSecret = s;
+    return this.decryptorFor(s);
   }
 
   private afterRecord(r: Decrypted): void {

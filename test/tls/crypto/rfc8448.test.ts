@@ -153,6 +153,33 @@ test('RFC 8448 §3 end to end: key-log secrets → both directions, keys switche
   assert.equal(step(conn.client, V.CLIENT_ALERT_RECORD).type, 21);
 });
 
+test('RFC 8448 §3 secrets that arrive late (a key log followed live) are used from the first record that needs them', () => {
+  // Only the server's handshake secret at first, as when the proxy reads the ServerHello before
+  // the client has written the rest of its lines.
+  const secrets = new Map<string, Uint8Array>([['SERVER_HANDSHAKE_TRAFFIC_SECRET', V.S_HS_TRAFFIC]]);
+  const conn = connectionDecryption({ version: 0x0304, cipherSuite: 0x1301, clientRandom: V.CLIENT_RANDOM, serverRandom: V.SERVER_RANDOM }, secrets);
+  assert.ok(conn.ok, conn.ok ? '' : conn.why);
+  const open = (dir: typeof conn.client, record: Buffer) => {
+    const { type, version, body } = split(record);
+    return dir.open(type, version, body);
+  };
+  const flight = open(conn.server, V.SERVER_HANDSHAKE_RECORD);
+  assert.ok(flight && !(flight instanceof DecryptError));
+  assert.deepEqual(Buffer.from(flight.plaintext), SERVER_FLIGHT);
+  secrets.set('CLIENT_HANDSHAKE_TRAFFIC_SECRET', V.C_HS_TRAFFIC);
+  secrets.set('SERVER_TRAFFIC_SECRET_0', V.S_AP_TRAFFIC);
+  const ticket = open(conn.server, V.NEW_SESSION_TICKET_RECORD);
+  assert.ok(ticket && !(ticket instanceof DecryptError));
+  assert.deepEqual(Buffer.from(ticket.plaintext), V.NEW_SESSION_TICKET);
+  const finished = open(conn.client, V.CLIENT_FINISHED_RECORD);
+  assert.ok(finished && !(finished instanceof DecryptError));
+  assert.deepEqual(Buffer.from(finished.plaintext), V.CLIENT_FINISHED);
+  // never written: the client's application records stay closed, with the label named
+  const app = open(conn.client, V.CLIENT_APPLICATION_RECORD);
+  assert.ok(app instanceof DecryptError && app.reason === 'nokeys', 'no CLIENT_TRAFFIC_SECRET_0');
+  assert.match(app.message, /CLIENT_TRAFFIC_SECRET_0/);
+});
+
 test('RFC 8448 §3 records under the wrong key, sequence number or header give an authentication error, not a throw', () => {
   const keys = tls13TrafficKeys(suite, V.S_HS_TRAFFIC);
   const d = new Tls13Decryptor(suite.bulk, keys.key, keys.iv);
