@@ -71,6 +71,7 @@ export function endpointString(e: Endpoint): string {
 
 export function matches(c: Connection, f: ConnectionFilter): boolean {
   if (f.connection !== undefined && c.id !== f.connection) return false;
+  if (f.port === undefined && f.host === undefined) return true; // no endpoint filter: nothing to parse
   const client = endpointParts(c.client);
   const server = endpointParts(c.server);
   if (f.port !== undefined && client.port !== f.port && server.port !== f.port) return false;

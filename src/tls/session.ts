@@ -1027,31 +1027,34 @@ export class TlsSession {
     const tls = framed(d0) || framed(d1);
     const client = this.resolveClient();
     const role = (side: Side): Role => (side === client ? 'client' : 'server');
+    // Plain assignments, no conditional spreads: this runs once per reported connection.
     const closes = this.closes.map((c) => ({ from: role(c.side), how: c.how }));
+    const fatal = this.fatal;
+    const after = this.after;
     const judged = judgeOutcome({
       tls,
       phase: this.phase,
-      ...(this.fatal ? { fatal: { from: role(this.fatal.side), description: this.fatal.description, afterPeerClose: this.fatal.afterPeerClose } } : {}),
+      fatal: fatal ? { from: role(fatal.side), description: fatal.description, afterPeerClose: fatal.afterPeerClose } : undefined,
       tls13: this.tls13,
       midstream: o.midstream ?? false,
       gapBytes: d0.gaps + d1.gaps,
       closes,
       tagLength: this.tagLength,
       finishedBoth: this.record.finished[0] && this.record.finished[1],
-      ...(this.flight ? { flight: this.flight } : {}),
-      ...(this.after ? { after: { ...this.after, from: role(this.after.side) } } : {}),
+      flight: this.flight,
+      after: after ? { from: role(after.side), type: after.type, more: after.more } : undefined,
     });
     return buildConnection({
       outcome: judged,
       closes: this.closes,
-      ...(this.flight ? { flight: this.flight } : {}),
+      flight: this.flight,
       source: o.source,
       id: o.id,
-      ...(o.file !== undefined ? { file: o.file } : {}),
+      file: o.file,
       endpoints: o.endpoints,
       midstream: o.midstream ?? false,
       decrypted: this.decrypted,
-      ...(this.decryption !== undefined ? { decryption: this.decryption } : {}),
+      decryption: this.decryption,
       client,
       tls,
       stats: [d0.stats, d1.stats],

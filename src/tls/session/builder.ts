@@ -30,7 +30,7 @@ export interface ChunkTime {
 export interface Gathered {
   source: 'replay' | 'proxy';
   id: number;
-  file?: string;
+  file: string | undefined;
   endpoints: [string, string];
   midstream: boolean;
   client: Side;
@@ -39,10 +39,10 @@ export interface Gathered {
   /** Some protected record was opened with keys from a key log. */
   decrypted: boolean;
   /** Why a key log given was not used for this connection ("no keys for this connection", "keys do not match …"). */
-  decryption?: string;
+  decryption: string | undefined;
   /** Each side's first FIN or RST, in order. */
   closes: readonly { side: Side; how: 'fin' | 'rst'; afterMessages: number; packet?: number }[];
-  flight?: Tls13Flight;
+  flight: Tls13Flight | undefined;
   stats: [DirectionStats, DirectionStats];
   /** The first bytes of each direction, to say what a non-TLS stream is. */
   heads: [string, string];

@@ -41,7 +41,7 @@ export interface OutcomeFacts {
   tls: boolean;
   phase: Phase;
   /** The first plaintext fatal alert: who sent which, and whether the other side had closed before it. */
-  fatal?: { from: Role; description: string; afterPeerClose: boolean };
+  fatal: { from: Role; description: string; afterPeerClose: boolean } | undefined;
   tls13: boolean;
   midstream: boolean;
   /** Bytes missing from the capture, both directions. */
@@ -49,10 +49,10 @@ export interface OutcomeFacts {
   closes: readonly StreamClose[];
   /** The AEAD tag length of the negotiated suite (16; 8 for the CCM_8 suites). */
   tagLength: number;
-  flight?: Tls13Flight;
-  after?: AfterHandshake;
+  flight: Tls13Flight | undefined;
+  after: AfterHandshake | undefined;
   /** Both sides' Finished were read (decrypted with a key log). */
-  finishedBoth?: boolean;
+  finishedBoth: boolean;
 }
 
 export interface Judged {
@@ -78,8 +78,12 @@ export function alertSized(length: number, tagLength: number): boolean {
   return length === 2 + 1 + tagLength;
 }
 
+// The common answers, shared (frozen): judged once per reported connection.
+const NOT_TLS: Judged = Object.freeze({ outcome: 'not-tls', basis: 'seen', detail: 'no TLS record in either direction' });
+const COMPLETE_SEEN: Judged = Object.freeze({ outcome: 'complete', basis: 'seen', detail: 'both sides sent ChangeCipherSpec and Finished' });
+
 export function judgeOutcome(f: OutcomeFacts): Judged {
-  if (!f.tls) return { outcome: 'not-tls', basis: 'seen', detail: 'no TLS record in either direction' };
+  if (!f.tls) return NOT_TLS;
   const closed = f.closes[0];
   if (f.fatal?.afterPeerClose && closed && closed.from !== f.fatal.from) {
     // The alert only answers the close: the side that closed gave up first.
@@ -125,7 +129,7 @@ export function judgeOutcome(f: OutcomeFacts): Judged {
     if (a && a.type === 21 && a.from === 'server' && a.more === 0 && closed) {
       return { outcome: 'failed', basis: 'inferred', detail: `encrypted alert (likely fatal) from the server right after the handshake, and ${closeText(closed)}` };
     }
-    return { outcome: 'complete', basis: 'seen', detail: 'both sides sent ChangeCipherSpec and Finished' };
+    return COMPLETE_SEEN;
   }
 
   if (f.gapBytes > 0) return { outcome: 'incomplete', basis: 'seen', detail: `${f.gapBytes} byte(s) of the connection are missing from the capture` };

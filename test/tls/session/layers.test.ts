@@ -183,7 +183,7 @@ describe('state', () => {
 });
 
 describe('outcome', () => {
-  const base: OutcomeFacts = { tls: true, phase: 'established', tls13: false, midstream: false, gapBytes: 0, closes: [], tagLength: 16 };
+  const base: OutcomeFacts = { tls: true, phase: 'established', tls13: false, midstream: false, gapBytes: 0, closes: [], tagLength: 16, fatal: undefined, flight: undefined, after: undefined, finishedBoth: false };
   it('alert sizes: 2 bytes, the inner content type and the tag', () => {
     assert.equal(aeadTagLength(0x1301), 16);
     assert.equal(aeadTagLength(0x1305), 8);
