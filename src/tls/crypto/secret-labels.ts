@@ -43,8 +43,11 @@ export const KEYLOG_LABELS: Readonly<Record<string, LabelSpec>> = {
  * Labels some writers add that we do not need, read without a warning: OpenSSL 3 logs the
  * application traffic secret after each KeyUpdate as CLIENT_/SERVER_TRAFFIC_SECRET_N (not in
  * RFC 9850); the next secret is derived here from the one before ("traffic upd", RFC 8446 §7.2).
+ * OpenSSL (curl, s_client, Node) writes an `RSA` line (pre-master secret keyed by the first 8
+ * bytes of the encrypted one, NSS's old form) beside the CLIENT_RANDOM line of every static-RSA
+ * handshake; the CLIENT_RANDOM line is the one used.
  */
-export const UNUSED_LABELS: ReadonlySet<string> = new Set(['CLIENT_TRAFFIC_SECRET_N', 'SERVER_TRAFFIC_SECRET_N']);
+export const UNUSED_LABELS: ReadonlySet<string> = new Set(['CLIENT_TRAFFIC_SECRET_N', 'SERVER_TRAFFIC_SECRET_N', 'RSA']);
 
 /**
  * RFC 9850's Encrypted Client Hello labels (ECH_SECRET, ECH_CONFIG): noted once and ignored — we
