@@ -19,6 +19,7 @@ import { rule as clientCertTypeNotRequested } from './client-auth/client-cert-ty
 import { rule as clientCertIssuerNotListed } from './client-auth/client-cert-issuer-not-listed.js';
 import { rule as clientCertEku } from './client-auth/client-cert-eku.js';
 import { rule as clientCertExpired } from './client-auth/client-cert-expired.js';
+import { rule as clientCertSignatureRejected } from './client-auth/client-cert-signature-rejected.js';
 import { rule as tls13CertreqNoPss } from './client-auth/tls13-certreq-no-pss.js';
 import { rule as tls13ClientNoPss } from './client-auth/tls13-client-no-pss.js';
 import { rule as renegotiationClientAuth } from './client-auth/renegotiation-client-auth.js';
@@ -68,6 +69,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   clientCertIssuerNotListed,
   clientCertEku,
   clientCertExpired,
+  clientCertSignatureRejected,
   renegotiationClientAuth,
   postHandshakeAuth,
   serverSigalgNotOffered,

@@ -62,6 +62,36 @@ describe('client authentication outcomes', () => {
     assert.equal(has(optional, 'client-cert-missing')[0]?.severity, 'warning');
   });
 
+  it('client-cert-signature-rejected: decrypt_error answering the flight with the CertificateVerify, and only that', () => {
+    const flight = [...base, hs('client', 11, 900), hs('client', 16), hs('client', 15), { from: 'server' as const, record: 'alert', length: 2, offset: 900 }];
+    const withAlert = (desc: number) =>
+      conn({
+        certificateRequest: cr,
+        clientCertificates: [cert({ subject: 'CN=card,O=Test', extKeyUsage: ['clientAuth'] })],
+        certificateVerify: { signatureAlgorithm: sig([0x0401])[0]!, signatureLength: 256 },
+        complete: false,
+        messages: flight,
+        alerts: [alert('server', desc, 900)],
+      });
+    const rejected = has(withAlert(51), 'client-cert-signature-rejected');
+    assert.equal(rejected.length, 1);
+    assert.equal(rejected[0]!.severity, 'error');
+    assert.match(rejected[0]!.detail, /signed rsa_pkcs1_sha256 with the key of CN=card,O=Test/);
+    assert.match(rejected[0]!.detail, /the CertificateRequest listed rsa_pkcs1_sha256\./);
+    assert.equal(applyRules(withAlert(51), NOW)[0]?.id, 'client-cert-signature-rejected', 'the cause, before fatal-alert');
+    // bad_certificate and illegal_parameter have other causes (fatal-alert explains them)
+    assert.deepEqual(has(withAlert(42), 'client-cert-signature-rejected'), []);
+    assert.deepEqual(has(withAlert(47), 'client-cert-signature-rejected'), []);
+    // the same alert from the client, after the server's flight, is about the server
+    const clientSide = conn({
+      certificateRequest: cr,
+      certificateVerify: { signatureAlgorithm: sig([0x0804])[0]!, signatureLength: 256 },
+      messages: [...base, { from: 'client', record: 'alert', length: 2, offset: 500 }],
+      alerts: [alert('client', 51, 500)],
+    });
+    assert.deepEqual(has(clientSide, 'client-cert-signature-rejected'), []);
+  });
+
   it('one missing certificate reads as one error: client-cert-missing first (primary, a fix for the client), the alert its symptom', () => {
     const failed = conn({
       certificateRequest: cr,
