@@ -21,7 +21,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/captures/keylog"
 mkdir -p "$OUT"
 
-for tool in openssl tcpdump tshark editcap node ss; do
+for tool in openssl gnutls-cli tcpdump tshark editcap node ss; do
   command -v "$tool" >/dev/null || { echo "make-keylog-captures: missing tool: $tool" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "make-keylog-captures: must run as root (tcpdump on lo)" >&2; exit 1; }
@@ -103,10 +103,13 @@ S_RSA="-cert $PKI/server-rsa.crt -key $PKI/server-rsa.key"
 S_EC="-cert $PKI/server-ec.crt -key $PKI/server-ec.key"
 C_RSA="-cert $PKI/client-rsa.crt -key $PKI/client-rsa.key"
 CLIENT="-servername localhost -CAfile $PKI/ca-chain.pem"
+GNUTLS="--sni-hostname localhost --x509cafile $PKI/ca-chain.pem --x509certfile $PKI/client-rsa.crt --x509keyfile $PKI/client-rsa.key"
 
-# capture NAME "SERVER ARGS" "CLIENT ARGS" [STDIN-MODE] — one s_server/s_client connection.
-# STDIN-MODE keyupdate: the client sends a KeyUpdate asking for one back (s_client's K command;
+# capture NAME "SERVER ARGS" "CLIENT ARGS" [MODE] — one s_server/s_client connection.
+# MODE keyupdate: the client sends a KeyUpdate asking for one back (s_client's K command;
 # commands need s_client without -ign_eof, so stdin stays open until the answer came).
+# MODE gnutls: the client is gnutls-cli (CLIENT ARGS are its options), writing its key log
+# through the SSLKEYLOGFILE environment variable as browsers and curl do.
 capture() {
   local name=$1 sargs=$2 cargs=$3 mode=${4:-}
   local pcap="$OUT/$name.pcap" keys="$WORK/$name.keys.txt"
@@ -123,7 +126,12 @@ capture() {
   rm -f "$keys"
   # shellcheck disable=SC2206
   local cl=(s_client -connect "127.0.0.1:$PORT" $cargs -keylogfile "$keys")
-  if [ "$mode" = keyupdate ]; then
+  if [ "$mode" = gnutls ]; then
+    # shellcheck disable=SC2206
+    local gl=(--port "$PORT" 127.0.0.1 $cargs)
+    record "$name" client "printf '$REQ' | SSLKEYLOGFILE=$keys gnutls-cli $(q "${gl[@]}")"
+    printf "$REQ" | (cd "$WORK" && SSLKEYLOGFILE="$keys" timeout 20 gnutls-cli "${gl[@]}") >"$WORK/$name.client.log" 2>&1 || true
+  elif [ "$mode" = keyupdate ]; then
     record "$name" client "(printf 'K\\n'; sleep 1; printf '$REQ'; sleep 2) | openssl $(q "${cl[@]}")"
     (printf 'K\n'; sleep 1; printf "$REQ"; sleep 2) | (cd "$WORK" && timeout 20 openssl "${cl[@]}") >"$WORK/$name.client.log" 2>&1 || true
   else
@@ -151,6 +159,7 @@ ALL=(
   tls12-aes128gcm tls12-aes256gcm-sha384 tls12-chacha20 tls12-aes128ccm tls12-aes128ccm8
   tls12-aes128-sha-mte tls12-aes128-sha-etm tls12-aes256-sha384-mte tls12-aes128-sha256-etm
   tls11-aes128-sha-etm tls10-aes128-sha-mte
+  gnutls-tls13-mtls gnutls-tls12-mtls
 )
 cap() {
   case $1 in
@@ -175,6 +184,9 @@ cap() {
     tls12-aes128-sha256-etm) capture "$1" "$S_RSA -tls1_2" "$CLIENT -tls1_2 -cipher ECDHE-RSA-AES128-SHA256" ;;
     tls11-aes128-sha-etm) capture "$1" "$S_RSA -tls1_1 -cipher DEFAULT:@SECLEVEL=0" "$CLIENT -tls1_1 -cipher ECDHE-RSA-AES128-SHA:@SECLEVEL=0" ;;
     tls10-aes128-sha-mte) capture "$1" "$S_RSA -tls1 -cipher DEFAULT:@SECLEVEL=0" "$CLIENT -tls1 -cipher ECDHE-RSA-AES128-SHA:@SECLEVEL=0 -no_etm" ;;
+    # GnuTLS as the client, its key log from SSLKEYLOGFILE; a client certificate in both versions
+    gnutls-tls13-mtls) capture "$1" "$S_RSA -tls1_3 -Verify 1 -verify_return_error -CAfile $PKI/ca-chain.pem" "$GNUTLS --priority NORMAL:-VERS-ALL:+VERS-TLS1.3" gnutls ;;
+    gnutls-tls12-mtls) capture "$1" "$S_RSA -tls1_2 -Verify 1 -verify_return_error -CAfile $PKI/ca-chain.pem" "$GNUTLS --priority NORMAL:-VERS-ALL:+VERS-TLS1.2" gnutls ;;
     *) die "unknown capture name: $1 (known: ${ALL[*]})" ;;
   esac
 }
@@ -194,6 +206,7 @@ fi
 
 {
   printf 'tool\topenssl\t%s\n' "$(openssl version)"
+  printf 'tool\tgnutls-cli\t%s\n' "$(gnutls-cli --version 2>/dev/null | head -1)"
   printf 'tool\ttcpdump\t%s\n' "$(tcpdump --version 2>&1 | head -1)"
   printf 'tool\ttshark\t%s\n' "$(tshark --version 2>/dev/null | head -1)"
   printf 'tool\tkernel\t%s\n' "$(uname -sr)"

@@ -51,6 +51,10 @@ const EXPECT: Record<string, { version: number; suite: number; etm?: boolean; cl
   'tls12-aes128-sha256-etm': { version: 0x0303, suite: 0xc027, etm: true, client: [20], server: [20] },
   'tls11-aes128-sha-etm': { version: 0x0302, suite: 0xc013, etm: true, client: [20], server: [20] },
   'tls10-aes128-sha-mte': { version: 0x0301, suite: 0xc013, etm: false, client: [20], server: [20] },
+  // gnutls-cli as the client, its key log from SSLKEYLOGFILE (GnuTLS's own writer, not OpenSSL's);
+  // the suite is GnuTLS's first choice (its NORMAL priority puts AES-256-GCM first)
+  'gnutls-tls13-mtls': { version: 0x0304, suite: 0x1302, client: [11, 15, 20], server: [8, 13, 11, 15, 20, 4, 4] },
+  'gnutls-tls12-mtls': { version: 0x0303, suite: 0xc030, client: [20], server: [20] },
 };
 
 function run(cmd: string, args: string[]): Promise<string> {
