@@ -13,15 +13,20 @@
 # golden file for every capture directly in captures/, and these are tested by
 # test/tls/crypto/captures.test.ts instead. The key logs are of throw-away test keys on loopback.
 #
-# Needs root (tcpdump on lo), openssl, tcpdump, tshark, editcap, node, ss. Every server and
+# Needs root (tcpdump on lo, unshare -n), openssl, gnutls-cli, chromium, tcpdump, tshark, editcap, node, ss. Every server and
 # tcpdump runs under `timeout` and is killed on exit; all traffic stays on 127.0.0.1.
 set -euo pipefail
+
+# Everything runs in a network namespace of its own, with only a loopback interface: nothing this
+# script starts (Chromium's background requests included) can reach beyond the machine.
+if [ -z "${TLSPEEK_NETNS:-}" ]; then exec env TLSPEEK_NETNS=1 unshare -n bash "$0" "$@"; fi
+ip link set lo up
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/captures/keylog"
 mkdir -p "$OUT"
 
-for tool in openssl gnutls-cli tcpdump tshark editcap node ss; do
+for tool in openssl gnutls-cli chromium tcpdump tshark editcap node ss unshare ip; do
   command -v "$tool" >/dev/null || { echo "make-keylog-captures: missing tool: $tool" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "make-keylog-captures: must run as root (tcpdump on lo)" >&2; exit 1; }
@@ -110,6 +115,8 @@ GNUTLS="--sni-hostname localhost --x509cafile $PKI/ca-chain.pem --x509certfile $
 # commands need s_client without -ign_eof, so stdin stays open until the answer came).
 # MODE gnutls: the client is gnutls-cli (CLIENT ARGS are its options), writing its key log
 # through the SSLKEYLOGFILE environment variable as browsers and curl do.
+# MODE chromium: headless Chromium loads https://localhost:PORT/ with SSLKEYLOGFILE; it opens
+# more than one connection (preconnects), and only the first, the page load, is kept.
 capture() {
   local name=$1 sargs=$2 cargs=$3 mode=${4:-}
   local pcap="$OUT/$name.pcap" keys="$WORK/$name.keys.txt"
@@ -126,7 +133,12 @@ capture() {
   rm -f "$keys"
   # shellcheck disable=SC2206
   local cl=(s_client -connect "127.0.0.1:$PORT" $cargs -keylogfile "$keys")
-  if [ "$mode" = gnutls ]; then
+  if [ "$mode" = chromium ]; then
+    local cr=(chromium --headless=new --no-sandbox --disable-gpu --ignore-certificate-errors --no-first-run
+      --disable-background-networking --disable-component-update --user-data-dir="$WORK/$name.profile" --dump-dom "https://localhost:$PORT/")
+    record "$name" client "SSLKEYLOGFILE=$keys $(q "${cr[@]}")"
+    (cd "$WORK" && SSLKEYLOGFILE="$keys" timeout 30 "${cr[@]}") </dev/null >"$WORK/$name.client.log" 2>&1 || true
+  elif [ "$mode" = gnutls ]; then
     # shellcheck disable=SC2206
     local gl=(--port "$PORT" 127.0.0.1 $cargs)
     record "$name" client "printf '$REQ' | SSLKEYLOGFILE=$keys gnutls-cli $(q "${gl[@]}")"
@@ -141,6 +153,15 @@ capture() {
   fi
   stop_tcpdump "$tpid"
   stop_server "$spid"
+  if [ "$mode" = chromium ]; then
+    # localhost is tried as ::1 first (refused: the server is on 127.0.0.1): the first ClientHello's stream
+    local first
+    first=$(tshark -r "$pcap" -Y 'tls.handshake.type == 1' -T fields -e tcp.stream 2>/dev/null | head -1)
+    [ -n "$first" ] || die "$name: no ClientHello from Chromium"
+    tshark -r "$pcap" -Y "tcp.stream == $first" -w "$WORK/$name.first.pcap" -F pcap 2>/dev/null
+    mv "$WORK/$name.first.pcap" "$pcap"
+    record "$name" capture "tshark -r $name.pcap -Y 'tcp.stream == N' -w $name.pcap -F pcap (N: the stream of the first ClientHello, the page load; Chromium's other connections dropped)"
+  fi
   PORT=
   [ -s "$keys" ] || { cat "$WORK/$name.client.log" >&2; die "$name: no key log written"; }
   cp "$keys" "$OUT/$name.keys.txt"
@@ -159,7 +180,7 @@ ALL=(
   tls12-aes128gcm tls12-aes256gcm-sha384 tls12-chacha20 tls12-aes128ccm tls12-aes128ccm8
   tls12-aes128-sha-mte tls12-aes128-sha-etm tls12-aes256-sha384-mte tls12-aes128-sha256-etm
   tls11-aes128-sha-etm tls10-aes128-sha-mte
-  gnutls-tls13-mtls gnutls-tls12-mtls
+  gnutls-tls13-mtls gnutls-tls12-mtls chromium-tls13 chromium-tls12
 )
 cap() {
   case $1 in
@@ -187,6 +208,8 @@ cap() {
     # GnuTLS as the client, its key log from SSLKEYLOGFILE; a client certificate in both versions
     gnutls-tls13-mtls) capture "$1" "$S_RSA -tls1_3 -Verify 1 -verify_return_error -CAfile $PKI/ca-chain.pem" "$GNUTLS --priority NORMAL:-VERS-ALL:+VERS-TLS1.3" gnutls ;;
     gnutls-tls12-mtls) capture "$1" "$S_RSA -tls1_2 -Verify 1 -verify_return_error -CAfile $PKI/ca-chain.pem" "$GNUTLS --priority NORMAL:-VERS-ALL:+VERS-TLS1.2" gnutls ;;
+    chromium-tls13) capture "$1" "$S_RSA -tls1_3" "" chromium ;;
+    chromium-tls12) capture "$1" "$S_RSA -tls1_2" "" chromium ;;
     *) die "unknown capture name: $1 (known: ${ALL[*]})" ;;
   esac
 }
@@ -207,6 +230,7 @@ fi
 {
   printf 'tool\topenssl\t%s\n' "$(openssl version)"
   printf 'tool\tgnutls-cli\t%s\n' "$(gnutls-cli --version 2>/dev/null | head -1)"
+  printf 'tool\tchromium\t%s\n' "$(chromium --version 2>/dev/null | head -1)"
   printf 'tool\ttcpdump\t%s\n' "$(tcpdump --version 2>&1 | head -1)"
   printf 'tool\ttshark\t%s\n' "$(tshark --version 2>/dev/null | head -1)"
   printf 'tool\tkernel\t%s\n' "$(uname -sr)"

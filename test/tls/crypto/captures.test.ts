@@ -55,6 +55,9 @@ const EXPECT: Record<string, { version: number; suite: number; etm?: boolean; cl
   // the suite is GnuTLS's first choice (its NORMAL priority puts AES-256-GCM first)
   'gnutls-tls13-mtls': { version: 0x0304, suite: 0x1302, client: [11, 15, 20], server: [8, 13, 11, 15, 20, 4, 4] },
   'gnutls-tls12-mtls': { version: 0x0303, suite: 0xc030, client: [20], server: [20] },
+  // headless Chromium (BoringSSL) with SSLKEYLOGFILE loading the page: its first suite of each version
+  'chromium-tls13': { version: 0x0304, suite: 0x1301, client: [20], server: [8, 11, 15, 20, 4, 4] },
+  'chromium-tls12': { version: 0x0303, suite: 0xc02f, client: [20], server: [20] },
 };
 
 function run(cmd: string, args: string[]): Promise<string> {
