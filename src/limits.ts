@@ -51,3 +51,23 @@ export const MAX_KEYLOG_READ = 1 << 20;
  * A handshake with a long chain, a few NewSessionTickets and the first response fit well within.
  */
 export const MAX_HELD_RECORD_BYTES = 256 * 1024;
+
+/** Connections the live page (`proxy --ui`) keeps by default (--ui-keep); past it the oldest go. */
+export const UI_DEFAULT_KEEP = 1000;
+/**
+ * Bytes of pcap the live page keeps per connection for its download: a handshake with a long
+ * chain fits many times; application data past it is cut (a gap in the TCP sequence numbers).
+ * At the default --ui-keep that is at most 64 MiB.
+ */
+export const UI_PCAP_BYTES = 64 * 1024;
+/**
+ * Bytes waiting for one page's event stream before nothing more is queued for it: a stalled page
+ * never holds more, and never slows the relay. When the stream drains, it is sent what it missed.
+ */
+export const UI_CLIENT_QUEUE_BYTES = 1 << 20;
+/** How long a page's event stream may stay full before it is closed (its browser reconnects and catches up). */
+export const UI_STALLED_CLIENT_MS = 30_000;
+/** Pages open at once on the live page's event stream; more are refused (503) until one closes. */
+export const UI_MAX_EVENT_STREAMS = 32;
+/** Connections one diff, download or report request may name. */
+export const UI_MAX_SELECTION = UI_DEFAULT_KEEP;

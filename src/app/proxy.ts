@@ -17,6 +17,10 @@ import { formatHostPort, isLoopback, type HostPort } from '../proxy/address.js';
 import { ProxyServer, type CloseInfo } from '../proxy/listener.js';
 import { enrich } from './enrich.js';
 import { writeFile } from 'node:fs/promises';
+import { PcapRecorder } from '../proxy/pcap-memory.js';
+import { LiveStore } from '../ui/store.js';
+import { needsToken, newToken, UiServer } from '../ui/server.js';
+import { UI_PCAP_BYTES } from '../limits.js';
 
 export interface ProxyOptions {
   listen: HostPort;
@@ -39,6 +43,8 @@ export interface ProxyOptions {
    * the handshakes of the connections they have keys for are decrypted.
    */
   keylog?: string[];
+  /** The live page (--ui): where it listens, and how many connections it keeps (--ui-keep). */
+  ui?: { listen: HostPort; keep: number };
 }
 
 export interface ProxyHandle {
@@ -47,6 +53,8 @@ export interface ProxyHandle {
   readonly summary: ProxySummary;
   /** Connections open right now. */
   readonly active: number;
+  /** The live page's URL (token included) when --ui is on. */
+  readonly uiUrl: string | undefined;
   /** Stops accepting, waits up to the grace period, closes the rest, prints the summary; resolves with the exit status. */
   stop(): Promise<number>;
 }
@@ -84,12 +92,16 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
   const judged = new Map<number, { findings: Finding[]; fingerprints: Fingerprints | undefined }>();
   const line = (m: string) => io.err.write(`tlspeek: ${m}\n`);
 
+  // The live page: its store of the last --ui-keep connections, each with its packets.
+  const live = opts.ui ? { store: new LiveStore(opts.ui.keep), recorder: new PcapRecorder(UI_PCAP_BYTES) } : undefined;
+
   // One report per connection, written at once (a live log).
   const report = (c: Connection): void => {
     enrich(c);
     judged.set(c.id, { findings: c.findings!, fingerprints: c.fingerprints });
     reporter.connection(c);
     reporter.flush();
+    live?.store.put(c, false, live.recorder.get(c.id));
   };
 
   const closed = (i: CloseInfo): void => {
@@ -102,7 +114,10 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
     }
     summary.add(c, i.bytes);
     // Every connection that carried a byte was reported, and so judged.
-    if (html && c && (c.tls || c.stats.client.bytes > 0)) html.connection(c.findings ? c : enrich(c));
+    const shown = c && (c.tls || c.stats.client.bytes > 0) ? (c.findings ? c : enrich(c)) : undefined;
+    if (html && shown) html.connection(shown);
+    const recording = live?.recorder.take(i.id);
+    if (live && shown) live.store.put(shown, true, recording);
     if (c && hooks.closed) hooks.closed(c);
     if (opts.verbose) {
       const how = `client ${i.endings[0] === 'fin' ? 'FIN' : i.endings[0] === 'reset' ? 'RST' : 'closed'}, server ${i.endings[1] === 'fin' ? 'FIN' : i.endings[1] === 'reset' ? 'RST' : 'closed'}`;
@@ -124,6 +139,7 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
       idleTimeoutMs: opts.idleTimeoutMs,
       maxConnections: opts.maxConnections,
       ...(opts.writePcap !== undefined ? { writePcap: opts.writePcap } : {}),
+      ...(live ? { record: live.recorder } : {}),
     },
     {
       open: (i) => {
@@ -143,6 +159,21 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
   if (!isLoopback(address.host)) {
     line(`warning: listening on ${formatHostPort(address.host, address.port)}, reachable from other hosts; anyone who can connect is relayed to the backend`);
   }
+  let ui: UiServer | undefined;
+  let uiUrl: string | undefined;
+  if (live && opts.ui) {
+    const title = `tlspeek proxy ${formatHostPort(address.host, address.port)} → ${formatHostPort(opts.backend.host, opts.backend.port)}`;
+    const token = needsToken(opts.ui.listen) ? newToken() : undefined;
+    ui = new UiServer(live.store, { listen: opts.ui.listen, title, ...(token ? { token } : {}) });
+    try {
+      uiUrl = await ui.listen();
+    } catch (e) {
+      await server.stop(0);
+      throw Object.assign(e as Error, { what: '--ui' });
+    }
+    if (token) line(`warning: the live page listens on ${formatHostPort(opts.ui.listen.host, opts.ui.listen.port)}, reachable from other hosts: it shows every handshake (names, certificates); only its URL, with the access token, opens it`);
+    line(`live page: ${uiUrl}`);
+  }
   const htmlFile = opts.html;
   if (htmlFile !== undefined) {
     html = new HtmlReporter({
@@ -160,9 +191,11 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
     get active() {
       return server.activeConnections;
     },
+    uiUrl,
     stop() {
       stopping ??= (async () => {
         await server.stop(opts.graceMs ?? 2000);
+        await ui?.close();
         await reporter.end(summary);
         if (html) {
           try {
@@ -207,8 +240,9 @@ export async function runProxy(opts: ProxyOptions, io: Io, control: ProxyControl
     handle = await startProxy(opts, io);
   } catch (e) {
     removeHandlers();
-    const err = e as NodeJS.ErrnoException;
-    const where = formatHostPort(opts.listen.host, opts.listen.port);
+    const err = e as NodeJS.ErrnoException & { what?: string };
+    const on = err.what === '--ui' && opts.ui ? opts.ui.listen : opts.listen;
+    const where = `${formatHostPort(on.host, on.port)}${err.what ? ` (${err.what})` : ''}`;
     const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
     io.err.write(`tlspeek: cannot listen on ${where}: ${why}${err.code ? ` (${err.code})` : ''}\n`);
     return 1;

@@ -9,6 +9,7 @@ import { Relay, type EndKind } from './relay.js';
 import { ConnectionTap } from './tap.js';
 import { nowMs } from './clock.js';
 import { PcapWriter } from './pcap-writer.js';
+import type { PcapRecorder } from './pcap-memory.js';
 
 export interface ListenerOptions {
   listen: HostPort;
@@ -18,6 +19,8 @@ export interface ListenerOptions {
   idleTimeoutMs: number;
   maxConnections: number;
   writePcap?: string;
+  /** Also keep each connection's packets in memory (the live page's pcap download). */
+  record?: PcapRecorder;
   /** Keys of a followed key log (the sessions look again while they hold records for it). */
   secrets?: SecretsLookup;
 }
@@ -115,6 +118,7 @@ export class ProxyServer {
     let acceptedAt = 0;
     const events = this.events;
     const pcap = this.pcap;
+    const record = this.opts.record;
     const secrets = this.opts.secrets;
     const relay: Relay = new Relay(
       socket,
@@ -123,9 +127,9 @@ export class ProxyServer {
         connected(srv, accepted, at) {
           server = peer(srv.host, srv.port);
           acceptedAt = accepted;
-          const flow = pcap?.flow(client, server, id);
-          flow?.open(accepted, at);
-          tap = new ConnectionTap(id, client, server, (c) => events.connection(c), flow, secrets);
+          const flows = [pcap?.flow(client, server, id), record?.flow(client, server, id)].filter((f) => f !== undefined);
+          for (const f of flows) f.open(accepted, at);
+          tap = new ConnectionTap(id, client, server, (c) => events.connection(c), flows, secrets);
         },
         data(side, chunk, at) {
           tap?.data(side, chunk, at);

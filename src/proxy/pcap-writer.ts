@@ -71,7 +71,94 @@ function fold(s: number): number {
   return ~s & 0xffff;
 }
 
-export class PcapWriter {
+/** The 24-byte pcap global header: microsecond timestamps, Ethernet link type. */
+export function pcapHeader(): Buffer {
+  const h = Buffer.alloc(24);
+  h.writeUInt32LE(0xa1b2c3d4, 0); // microsecond timestamps
+  h.writeUInt16LE(2, 4);
+  h.writeUInt16LE(4, 6);
+  h.writeInt32LE(0, 8);
+  h.writeUInt32LE(0, 12);
+  h.writeUInt32LE(SNAPLEN, 16);
+  h.writeUInt32LE(LINKTYPE_ETHERNET, 20);
+  return h;
+}
+
+/** Where a flow's packets go: a file (PcapWriter) or memory (pcap-memory.ts). */
+export interface PacketSink {
+  /** One segment of the flow; the payload is not copied, and must not be kept without copying. */
+  packet(f: PcapFlow, from: Side, flags: number, seq: number, ack: number, payload: Uint8Array | undefined, atMs: number): void;
+}
+
+/**
+ * The pcap record header and the Ethernet, IP and TCP headers of one segment (the payload
+ * follows them in the file). `ipId` is the IPv4 identification field.
+ */
+export function frameHeader(f: PcapFlow, from: Side, flags: number, seq: number, ack: number, payload: Uint8Array | undefined, atMs: number, ipId: number): Buffer {
+  const len = payload?.length ?? 0;
+  const ipLen = f.v6 ? 40 : 20;
+  const hdr = Buffer.allocUnsafe(16 + 14 + ipLen + 20);
+  const { sec, nsec } = splitMs(atMs);
+  const frameLen = 14 + ipLen + 20 + len;
+  hdr.writeUInt32LE(sec, 0);
+  hdr.writeUInt32LE(Math.floor(nsec / 1000), 4);
+  hdr.writeUInt32LE(frameLen, 8);
+  hdr.writeUInt32LE(frameLen, 12);
+  // Ethernet II: locally administered MACs, 02:00:00:00:00:01 client, …:02 server.
+  let o = 16;
+  hdr.fill(0, o, o + 12);
+  hdr[o] = 0x02;
+  hdr[o + 5] = from === 0 ? 2 : 1;
+  hdr[o + 6] = 0x02;
+  hdr[o + 11] = from === 0 ? 1 : 2;
+  hdr.writeUInt16BE(f.v6 ? 0x86dd : 0x0800, o + 12);
+  o += 14;
+  const src = from === 0 ? f.clientIp : f.serverIp;
+  const dst = from === 0 ? f.serverIp : f.clientIp;
+  const ipStart = o;
+  if (f.v6) {
+    hdr.writeUInt32BE(0x60000000, o);
+    hdr.writeUInt16BE(20 + len, o + 4);
+    hdr[o + 6] = 6; // next header: TCP
+    hdr[o + 7] = 64;
+    src.copy(hdr, o + 8);
+    dst.copy(hdr, o + 24);
+  } else {
+    hdr[o] = 0x45;
+    hdr[o + 1] = 0;
+    hdr.writeUInt16BE(20 + 20 + len, o + 2);
+    hdr.writeUInt16BE(ipId & 0xffff, o + 4);
+    hdr.writeUInt16BE(0x4000, o + 6); // DF
+    hdr[o + 8] = 64;
+    hdr[o + 9] = 6;
+    hdr.writeUInt16BE(0, o + 10);
+    src.copy(hdr, o + 12);
+    dst.copy(hdr, o + 16);
+    hdr.writeUInt16BE(fold(sum16(hdr, o, o + 20, 0)), o + 10);
+  }
+  o += ipLen;
+  const tcp = o;
+  hdr.writeUInt16BE(from === 0 ? f.clientPort : f.serverPort, o);
+  hdr.writeUInt16BE(from === 0 ? f.serverPort : f.clientPort, o + 2);
+  hdr.writeUInt32BE(seq >>> 0, o + 4);
+  hdr.writeUInt32BE(flags & ACK ? ack >>> 0 : 0, o + 8);
+  hdr[o + 12] = 5 << 4;
+  hdr[o + 13] = flags;
+  hdr.writeUInt16BE(65535, o + 14);
+  hdr.writeUInt16BE(0, o + 16);
+  hdr.writeUInt16BE(0, o + 18);
+  // Pseudo-header: addresses, protocol, TCP length.
+  let s = 0;
+  if (f.v6) s = sum16(hdr, ipStart + 8, ipStart + 40, s);
+  else s = sum16(hdr, ipStart + 12, ipStart + 20, s);
+  s += 6 + 20 + len;
+  s = sum16(hdr, tcp, tcp + 20, s);
+  if (payload && len > 0) s = sum16(payload, 0, len, s);
+  hdr.writeUInt16BE(fold(s), tcp + 16);
+  return hdr;
+}
+
+export class PcapWriter implements PacketSink {
   private readonly out: WriteStream;
   private ipId = 1;
   private stopped = false;
@@ -86,15 +173,7 @@ export class PcapWriter {
       if (!this.stopped) warn(`--write-pcap ${file}: ${e.message}; no more packets are written`);
       this.stopped = true;
     });
-    const h = Buffer.alloc(24);
-    h.writeUInt32LE(0xa1b2c3d4, 0); // microsecond timestamps
-    h.writeUInt16LE(2, 4);
-    h.writeUInt16LE(4, 6);
-    h.writeInt32LE(0, 8);
-    h.writeUInt32LE(0, 12);
-    h.writeUInt32LE(SNAPLEN, 16);
-    h.writeUInt32LE(LINKTYPE_ETHERNET, 20);
-    this.out.write(h);
+    this.out.write(pcapHeader());
   }
 
   /** Waits until the file is open (or failed). */
@@ -112,7 +191,7 @@ export class PcapWriter {
     return new PcapFlow(this, client, server, id);
   }
 
-  /** @internal one frame: link + IP + TCP headers, then the payload (not copied). */
+  /** One frame: link + IP + TCP headers, then the payload (not copied). */
   packet(
     f: PcapFlow,
     from: Side,
@@ -128,69 +207,10 @@ export class PcapWriter {
       this.warn('--write-pcap: the file cannot keep up with the traffic; no more packets are written (the capture is cut here)');
       return;
     }
-    const len = payload?.length ?? 0;
-    const ipLen = f.v6 ? 40 : 20;
-    const hdr = Buffer.allocUnsafe(16 + 14 + ipLen + 20);
-    const { sec, nsec } = splitMs(atMs);
-    const frameLen = 14 + ipLen + 20 + len;
-    hdr.writeUInt32LE(sec, 0);
-    hdr.writeUInt32LE(Math.floor(nsec / 1000), 4);
-    hdr.writeUInt32LE(frameLen, 8);
-    hdr.writeUInt32LE(frameLen, 12);
-    // Ethernet II: locally administered MACs, 02:00:00:00:00:01 client, …:02 server.
-    let o = 16;
-    hdr.fill(0, o, o + 12);
-    hdr[o] = 0x02;
-    hdr[o + 5] = from === 0 ? 2 : 1;
-    hdr[o + 6] = 0x02;
-    hdr[o + 11] = from === 0 ? 1 : 2;
-    hdr.writeUInt16BE(f.v6 ? 0x86dd : 0x0800, o + 12);
-    o += 14;
-    const src = from === 0 ? f.clientIp : f.serverIp;
-    const dst = from === 0 ? f.serverIp : f.clientIp;
-    const ipStart = o;
-    if (f.v6) {
-      hdr.writeUInt32BE(0x60000000, o);
-      hdr.writeUInt16BE(20 + len, o + 4);
-      hdr[o + 6] = 6; // next header: TCP
-      hdr[o + 7] = 64;
-      src.copy(hdr, o + 8);
-      dst.copy(hdr, o + 24);
-    } else {
-      hdr[o] = 0x45;
-      hdr[o + 1] = 0;
-      hdr.writeUInt16BE(20 + 20 + len, o + 2);
-      hdr.writeUInt16BE(this.ipId, o + 4);
-      this.ipId = (this.ipId + 1) & 0xffff;
-      hdr.writeUInt16BE(0x4000, o + 6); // DF
-      hdr[o + 8] = 64;
-      hdr[o + 9] = 6;
-      hdr.writeUInt16BE(0, o + 10);
-      src.copy(hdr, o + 12);
-      dst.copy(hdr, o + 16);
-      hdr.writeUInt16BE(fold(sum16(hdr, o, o + 20, 0)), o + 10);
-    }
-    o += ipLen;
-    const tcp = o;
-    hdr.writeUInt16BE(from === 0 ? f.clientPort : f.serverPort, o);
-    hdr.writeUInt16BE(from === 0 ? f.serverPort : f.clientPort, o + 2);
-    hdr.writeUInt32BE(seq >>> 0, o + 4);
-    hdr.writeUInt32BE(flags & ACK ? ack >>> 0 : 0, o + 8);
-    hdr[o + 12] = 5 << 4;
-    hdr[o + 13] = flags;
-    hdr.writeUInt16BE(65535, o + 14);
-    hdr.writeUInt16BE(0, o + 16);
-    hdr.writeUInt16BE(0, o + 18);
-    // Pseudo-header: addresses, protocol, TCP length.
-    let s = 0;
-    if (f.v6) s = sum16(hdr, ipStart + 8, ipStart + 40, s);
-    else s = sum16(hdr, ipStart + 12, ipStart + 20, s);
-    s += 6 + 20 + len;
-    s = sum16(hdr, tcp, tcp + 20, s);
-    if (payload && len > 0) s = sum16(payload, 0, len, s);
-    hdr.writeUInt16BE(fold(s), tcp + 16);
+    const hdr = frameHeader(f, from, flags, seq, ack, payload, atMs, this.ipId);
+    if (!f.v6) this.ipId = (this.ipId + 1) & 0xffff;
     this.out.write(hdr);
-    if (payload && len > 0) this.out.write(payload);
+    if (payload && payload.length > 0) this.out.write(payload);
   }
 
   /** Flushes and closes the file. */
@@ -209,13 +229,13 @@ export class PcapFlow {
   readonly serverIp: Buffer;
   readonly clientPort: number;
   readonly serverPort: number;
-  private readonly w: PcapWriter;
+  private readonly w: PacketSink;
   /** Next sequence number each side sends. */
   private readonly next: [number, number];
   private readonly done: [boolean, boolean] = [false, false];
   private opened = false;
 
-  constructor(w: PcapWriter, client: HostPort, server: HostPort, id: number) {
+  constructor(w: PacketSink, client: HostPort, server: HostPort, id: number) {
     this.w = w;
     const a = addresses(client.host, server.host);
     this.v6 = a.v6;

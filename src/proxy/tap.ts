@@ -1,6 +1,6 @@
 // The decoder's view of one proxied connection: the bytes the relay has already written
-// on go into the same TlsSession that replay uses (source "proxy"), and into the pcap flow
-// when --write-pcap is on. The decoded connection is reported exactly once: when the
+// on go into the same TlsSession that replay uses (source "proxy"), and into the pcap flows
+// (--write-pcap's file, --ui's memory). The decoded connection is reported exactly once: when the
 // handshake is decided (both sides encrypted, or a fatal alert), or when the connection
 // closes, whichever comes first.
 import { TlsSession, type SecretsLookup, type Side } from '../tls/session.js';
@@ -11,12 +11,12 @@ import type { PcapFlow } from './pcap-writer.js';
 
 export class ConnectionTap {
   readonly session: TlsSession;
-  private readonly pcap: PcapFlow | undefined;
+  private readonly flows: readonly PcapFlow[];
   private readonly report: (c: Connection) => void;
   private reported = false;
   private bytes = 0;
 
-  constructor(id: number, client: HostPort, server: HostPort, report: (c: Connection) => void, pcap?: PcapFlow, secrets?: SecretsLookup) {
+  constructor(id: number, client: HostPort, server: HostPort, report: (c: Connection) => void, flows: readonly PcapFlow[] = [], secrets?: SecretsLookup) {
     this.session = new TlsSession({
       source: 'proxy',
       id,
@@ -26,7 +26,7 @@ export class ConnectionTap {
       ...(secrets ? { secrets, liveKeys: true } : {}),
     });
     this.report = report;
-    this.pcap = pcap;
+    this.flows = flows;
   }
 
   get hasReported(): boolean {
@@ -34,14 +34,14 @@ export class ConnectionTap {
   }
 
   data(side: Side, chunk: Uint8Array, atMs: number): void {
-    this.pcap?.data(side, chunk, atMs);
+    for (const f of this.flows) f.data(side, chunk, atMs);
     this.bytes += chunk.length;
     this.session.feed(side, chunk, splitMs(atMs));
     if (!this.reported && this.session.decided) this.emit();
   }
 
   ended(side: Side, kind: 'fin' | 'reset', atMs: number): void {
-    this.pcap?.end(side, kind, atMs);
+    for (const f of this.flows) f.end(side, kind, atMs);
     this.session.closed(side, kind === 'reset' ? 'rst' : 'fin');
     this.session.end(side);
     if (!this.reported && this.session.decided) this.emit();
@@ -49,7 +49,7 @@ export class ConnectionTap {
 
   /** The connection is over; reports it if that has not happened yet, and returns the final state. */
   close(atMs: number): Connection {
-    this.pcap?.close(atMs);
+    for (const f of this.flows) f.close(atMs);
     this.session.end(0);
     this.session.end(1);
     // A connection that never carried a byte (a port probe, an unreachable backend) is not a handshake to report.

@@ -92,7 +92,16 @@ function table(head: Cell[], rows: Cell[][], opts: RenderOptions): string {
   );
 }
 
-function inputsTable(inputs: readonly DiffInput[], opts: RenderOptions): string {
+/** One table of the comparison: the inputs, or a section's differing fields. */
+export interface DiffBlock {
+  /** The section's count line ("TLS versions: 3 of 4 fields equal, 1 differs"); none for the inputs table. */
+  line?: string;
+  equal: boolean;
+  head: Cell[];
+  rows: Cell[][];
+}
+
+function inputsBlock(inputs: readonly DiffInput[]): DiffBlock {
   const col = (f: (i: DiffInput) => string | undefined): Cell[] => inputs.map((i) => plain(f(i) ?? ABSENT));
   const rows: Cell[][] = [
     [plain('input'), ...col((i) => i.input)],
@@ -102,25 +111,37 @@ function inputsTable(inputs: readonly DiffInput[], opts: RenderOptions): string 
     [plain('SNI'), ...col((i) => i.connection.clientHello?.serverName)],
     [plain('start'), ...col((i) => i.connection.startTime)],
   ];
-  return table([plain('Inputs'), ...inputs.map((i) => plain(i.label))], rows, opts);
+  return { equal: false, head: [plain('Inputs'), ...inputs.map((i) => plain(i.label))], rows };
+}
+
+/**
+ * The comparison as tables, whatever draws them (text here, HTML for the live page): the inputs
+ * when anything differs (or with `all`), then per section its count line and the fields that
+ * differ (every field with `all`).
+ */
+export function diffBlocks(inputs: readonly DiffInput[], sections: readonly Section[], all: boolean): DiffBlock[] {
+  const out: DiffBlock[] = [];
+  if (!allEqual(sections) || all) out.push(inputsBlock(inputs));
+  const head = [plain('field'), ...inputs.map((i) => plain(i.label))];
+  for (const s of sections) {
+    const { equal, total } = sectionCounts(s);
+    const rows: Cell[][] = [];
+    for (const r of s.rows) {
+      if (!all && r.equal) continue;
+      if (r.kind === 'value') rows.push([plain(r.label), ...valueCells(r)]);
+      else rows.push(...listRows(r, all));
+    }
+    out.push({ line: countLine(s), equal: equal === total, head, rows });
+  }
+  return out;
 }
 
 export function renderDiff(inputs: readonly DiffInput[], sections: readonly Section[], opts: RenderOptions): string {
   const { style } = opts;
   const out: string[] = [];
-  if (!allEqual(sections) || opts.all) out.push(inputsTable(inputs, opts));
-  const head = inputs.map((i) => plain(i.label));
-  for (const s of sections) {
-    const { equal, total } = sectionCounts(s);
-    const line = countLine(s);
-    out.push(equal === total ? style.dim(line) : style.head(line));
-    const rows: Cell[][] = [];
-    for (const r of s.rows) {
-      if (!opts.all && r.equal) continue;
-      if (r.kind === 'value') rows.push([plain(r.label), ...valueCells(r)]);
-      else rows.push(...listRows(r, opts.all));
-    }
-    if (rows.length) out.push(table([plain('field'), ...head], rows, opts));
+  for (const b of diffBlocks(inputs, sections, opts.all)) {
+    if (b.line !== undefined) out.push(b.equal ? style.dim(b.line) : style.head(b.line));
+    if (b.rows.length) out.push(table(b.head, b.rows, opts));
   }
   return `${out.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@
 // handshake (client and server lanes, alerts in red), the decoded messages, the certificate
 // chains, the fingerprints and the findings with their fixes. Every peer-controlled string (SNI,
 // ALPN, certificate names, summaries) goes through esc().
+import { createHash } from 'node:crypto';
 import type { CertInfo, Connection, Finding, LadderEntry } from '../tls/model.js';
 import { keyDescription } from '../tls/queries.js';
 import { safe } from './style.js';
@@ -22,13 +23,15 @@ export function esc(s: string): string {
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
-function worst(findings: Finding[] | undefined): Finding['severity'] | 'none' {
+/** The worst severity among a connection's findings ('none' without any): what the filters match. */
+export function worst(findings: readonly Finding[] | undefined): Finding['severity'] | 'none' {
   let w: Finding['severity'] | 'none' = 'none';
   for (const f of findings ?? []) if (w === 'none' || RANK[f.severity] < RANK[w]) w = f.severity;
   return w;
 }
 
-function outcome(c: Connection): { text: string; cls: string } {
+/** The outcome as text and its colour class. */
+export function outcome(c: Connection): { text: string; cls: string } {
   const text = outcomeText(c);
   if (c.outcome === 'not-tls') return { text, cls: 'dim' };
   if (c.outcome === 'complete') return { text, cls: 'ok' };
@@ -160,12 +163,13 @@ function messagesTable(c: Connection): string {
   return `<table class="messages"><thead><tr><th>dir</th><th>message</th><th>length</th><th>offset</th><th>packet</th><th>decoded</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function connectionSection(c: Connection, key: string): string {
+/** Everything about one connection: the report's section for it, and the live page's connection page. */
+export function connectionSection(c: Connection, key: string): string {
   const o = outcome(c);
   const sev = worst(c.findings);
   const errors = c.errors.length ? `<h4>Decoder errors</h4><ul class="errors">${c.errors.map((e) => `<li>${esc(e.message)} <span class="dim">${esc([e.from ?? '', e.offset !== undefined ? `@${e.offset}` : '', e.packet !== undefined ? `packet ${e.packet}` : ''].filter(Boolean).join(' '))}</span></li>`).join('')}</ul>` : '';
   return (
-    `<section class="conn" id="${key}" data-key="${key}" data-sni="${esc(c.clientHello?.serverName ?? '')}" data-endpoints="${esc(`${c.client} ${c.server}`)}" data-severity="${sev}">` +
+    `<section class="conn" id="${key}" ${filterData(c, key, sev)}>` +
     `<h2>#${c.id} ${esc(c.client)} → ${esc(c.server)} <span class="${o.cls}">${esc(o.text)}</span></h2>` +
     `<div class="dim">${esc(c.file ?? '')} ${esc(c.startTime ?? '')}${c.version ? ` · ${esc(c.version.name)}` : ''}${c.clientHello?.serverName ? ` · SNI ${esc(c.clientHello.serverName)}` : ''}</div>` +
     (c.tls ? `<h3>Findings</h3>${findingsBlock(c.findings, key)}<h3>Handshake</h3>${sequenceDiagram(c)}<h3>Messages</h3>${messagesTable(c)}<h3>Decoded</h3>${details(c)}` : `<h3>Findings</h3>${findingsBlock(c.findings, key)}`) +
@@ -176,11 +180,31 @@ function connectionSection(c: Connection, key: string): string {
   );
 }
 
-const CSS = `
+/** The attributes the filters read (FILTER_JS): the same on a list row and on a section. */
+export function filterData(c: Connection, key: string, sev = worst(c.findings)): string {
+  return `data-key="${key}" data-sni="${esc(c.clientHello?.serverName ?? '')}" data-endpoints="${esc(`${c.client} ${c.server}`)}" data-outcome="${c.outcome}" data-severity="${sev}"`;
+}
+
+/**
+ * A connection's findings for a list row: each rule id once, worst first, coloured by severity,
+ * linked to `href(anchor)` (the anchor names its first finding in the connection's section).
+ */
+export function findingLinks(c: Connection, key: string, href: (anchor: string) => string): string {
+  const anchors = findingIds(key, c.findings ?? []);
+  const first = new Map<string, { anchor: string; severity: Finding['severity'] }>();
+  (c.findings ?? []).forEach((f, i) => first.has(f.id) || first.set(f.id, { anchor: anchors[i]!, severity: f.severity }));
+  return [...first]
+    .sort((a, b) => RANK[a[1].severity] - RANK[b[1].severity])
+    .map(([id, { anchor, severity }]) => `<a class="${severity === 'error' ? 'bad' : severity === 'warning' ? 'warn' : 'dim'}" href="${esc(href(anchor))}">${esc(id)}</a>`)
+    .join(', ');
+}
+
+export const CSS = `
 :root{--bad:#c62828;--warn:#b26a00;--ok:#2e7d32;--info:#1565c0;--dim:#666;--line:#ddd}
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
 header{background:#263238;color:#fff;padding:12px 20px}header h1{margin:0;font-size:20px}header .dim{color:#b0bec5}
 main{padding:12px 20px}.filters{display:flex;gap:12px;align-items:end;margin:8px 0 12px;flex-wrap:wrap}
+.actions{display:flex;gap:8px;align-items:center;margin:0 0 10px;flex-wrap:wrap}.actions button{font:inherit;padding:3px 10px}
 .filters label{display:flex;flex-direction:column;font-size:12px;color:var(--dim)}.filters input,.filters select{font:inherit;padding:4px 6px}
 table{border-collapse:collapse;background:#fff}th,td{border:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f0f0f0;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}.mono,code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
@@ -198,27 +222,48 @@ svg.seq .msg.alert line{stroke:var(--bad);stroke-width:2.5}svg.seq .msg.alert po
 table.messages td:first-child{white-space:nowrap}table.messages td:last-child{word-break:break-word}table.kv th{width:260px}table.kv td{white-space:pre-wrap;word-break:break-word}
 `;
 
-// Filters: SNI substring, endpoint substring, minimum finding severity. The initial values can be
-// given in the URL fragment (#sni=…&endpoint=…&severity=error), so a filtered view can be linked.
-const JS = `
+// Filters: SNI substring, endpoint substring, outcome, minimum finding severity, over every
+// element with data-key (list rows and sections). The initial values can be given in the URL
+// fragment (#sni=…&endpoint=…&outcome=failed&severity=error), so a filtered view can be linked.
+// A page that adds rows later (the live page) calls window.tlspeekFilter() again.
+export const FILTER_JS = `
 (function(){
   var rank={error:0,warning:1,info:2,none:3};
-  var sni=document.getElementById('f-sni'),ep=document.getElementById('f-endpoint'),sev=document.getElementById('f-severity');
+  var sni=document.getElementById('f-sni'),ep=document.getElementById('f-endpoint'),oc=document.getElementById('f-outcome'),sev=document.getElementById('f-severity');
   var p=new URLSearchParams(location.hash.slice(1));
-  if(p.get('sni'))sni.value=p.get('sni');if(p.get('endpoint'))ep.value=p.get('endpoint');if(p.get('severity'))sev.value=p.get('severity');
+  if(p.get('sni'))sni.value=p.get('sni');if(p.get('endpoint'))ep.value=p.get('endpoint');if(p.get('outcome'))oc.value=p.get('outcome');if(p.get('severity'))sev.value=p.get('severity');
   function apply(){
-    var s=sni.value.toLowerCase(),e=ep.value.toLowerCase(),v=sev.value,shown=0;
+    var s=sni.value.toLowerCase(),e=ep.value.toLowerCase(),o=oc.value,v=sev.value,shown=0;
     document.querySelectorAll('[data-key]').forEach(function(el){
       var ok=(!s||el.getAttribute('data-sni').toLowerCase().indexOf(s)>=0)&&(!e||el.getAttribute('data-endpoints').toLowerCase().indexOf(e)>=0)
+        &&(o==='all'||el.getAttribute('data-outcome')===o)
         &&(v==='all'||(v==='none'?el.getAttribute('data-severity')==='none':rank[el.getAttribute('data-severity')]<=rank[v]));
       el.classList.toggle('hidden',!ok);if(ok&&el.tagName==='TR')shown++;
     });
     document.getElementById('shown').textContent=String(shown);
   }
-  [sni,ep,sev].forEach(function(x){x.addEventListener('input',apply);x.addEventListener('change',apply);});
+  [sni,ep,oc,sev].forEach(function(x){x.addEventListener('input',apply);x.addEventListener('change',apply);});
+  window.tlspeekFilter=apply;
   apply();
 })();
 `;
+
+/** The filter controls FILTER_JS reads; `shown` is how many rows are listed to begin with. */
+export function filterControls(shown: number): string {
+  const outcomes = ['complete', 'failed', 'aborted', 'incomplete', 'unknown', 'not-tls'];
+  return `<div class="filters">
+<label>SNI<input id="f-sni" type="search" placeholder="example.com"></label>
+<label>client / endpoint<input id="f-endpoint" type="search" placeholder="10.0.0.5 or :443"></label>
+<label>outcome<select id="f-outcome"><option value="all">any outcome</option>${outcomes.map((o) => `<option value="${o}">${o}</option>`).join('')}</select></label>
+<label>findings<select id="f-severity"><option value="all">all connections</option><option value="error">errors</option><option value="warning">warnings or worse</option><option value="info">any finding</option><option value="none">no findings</option></select></label>
+<span class="dim"><span id="shown">${shown}</span> shown</span>
+</div>`;
+}
+
+/** A CSP source for an inline <script> or <style>: its SHA-256, so nothing else inline runs. */
+export function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+}
 
 export function renderHtml(conns: Connection[], opts: HtmlOptions = {}): string {
   const title = opts.title ?? 'tlspeek report';
@@ -227,37 +272,26 @@ export function renderHtml(conns: Connection[], opts: HtmlOptions = {}): string 
   const rows = keyed
     .map(({ c, key }) => {
       const o = outcome(c);
-      const sev = worst(c.findings);
-      // Each rule id once, linked to its first finding in the connection's section.
-      const anchors = findingIds(key, c.findings ?? []);
-      const first = new Map<string, string>();
-      (c.findings ?? []).forEach((f, i) => first.has(f.id) || first.set(f.id, anchors[i]!));
-      const ids = [...first];
       return (
-        `<tr data-key="${key}" data-sni="${esc(c.clientHello?.serverName ?? '')}" data-endpoints="${esc(`${c.client} ${c.server}`)}" data-severity="${sev}">` +
+        `<tr ${filterData(c, key)}>` +
         `<td><a href="#${key}">#${c.id}</a></td><td>${esc(c.file ? c.file.slice(c.file.lastIndexOf('/') + 1) : '')}</td><td>${esc(c.client)}</td><td>${esc(c.server)}</td>` +
         `<td>${esc(c.clientHello?.serverName ?? '')}</td><td>${esc(c.version?.name ?? '')}</td><td class="${o.cls}">${esc(o.text)}</td>` +
-        `<td class="${sev === 'error' ? 'bad' : sev === 'warning' ? 'warn' : 'dim'}">${ids.map(([id, anchor]) => `<a href="#${esc(anchor)}">${esc(id)}</a>`).join(', ')}</td></tr>`
+        `<td>${findingLinks(c, key, (anchor) => `#${anchor}`)}</td></tr>`
       );
     })
     .join('');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspHash(CSS)}; script-src ${cspHash(FILTER_JS)}; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body><header><h1>${esc(title)}</h1><div class="dim">${conns.length} connection${conns.length === 1 ? '' : 's'} · ${count('error')} with errors · ${count('warning')} with warnings${opts.generated ? ` · generated ${esc(opts.generated)}` : ''}</div></header>
 <main>
-<div class="filters">
-<label>SNI<input id="f-sni" type="search" placeholder="example.com"></label>
-<label>endpoint<input id="f-endpoint" type="search" placeholder="10.0.0.5 or :443"></label>
-<label>findings<select id="f-severity"><option value="all">all connections</option><option value="error">errors</option><option value="warning">warnings or worse</option><option value="info">any finding</option><option value="none">no findings</option></select></label>
-<span class="dim"><span id="shown">${conns.length}</span> shown</span>
-</div>
+${filterControls(conns.length)}
 <table id="list"><thead><tr><th>#</th><th>file</th><th>client</th><th>server</th><th>SNI</th><th>version</th><th>outcome</th><th>findings</th></tr></thead><tbody>${rows}</tbody></table>
 ${keyed.map(({ c, key }) => connectionSection(c, key)).join('\n')}
 </main>
-<script>${JS}</script>
+<script>${FILTER_JS}</script>
 </body></html>
 `;
 }

@@ -69,6 +69,11 @@ export class FifoMap<K, V> {
     return true;
   }
 
+  /** The values, oldest first. */
+  allValues(): IterableIterator<V> {
+    return this.values.values();
+  }
+
   /** The oldest key, or undefined when empty. */
   oldestKey(): K | undefined {
     this.skipStale();

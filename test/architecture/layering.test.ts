@@ -91,8 +91,14 @@ export const LAYERS: Record<string, { may: readonly string[]; why: string }> = {
       'every output format (text, JSON Lines, HTML, tables, colour, traces, diffs, summaries) and the Reporter ' +
       'interface; reads the models, never the use cases (app/) or the command line (cli/)',
   },
+  ui: {
+    may: ['report', 'diff', 'proxy', 'tls', 'util', '.'],
+    why:
+      "the live page's HTTP server (proxy --ui): routes, guards and the store of recent connections; " +
+      'its pages are rendered by report/ (report/live.ts), its pcap downloads drawn by proxy/ (pcap-memory.ts)',
+  },
   app: {
-    may: ['report', 'proxy', 'capture', 'tls', 'x509', 'fingerprint', 'rules', 'diff', 'keylog', 'bytes', 'util', '.'],
+    may: ['report', 'ui', 'proxy', 'capture', 'tls', 'x509', 'fingerprint', 'rules', 'diff', 'keylog', 'bytes', 'util', '.'],
     why: 'the use cases (replay, proxy, report, diff) without yargs: wire the layers below together; never cli/',
   },
   cli: {

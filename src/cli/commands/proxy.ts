@@ -6,6 +6,7 @@ import { outputPathProblem } from '../../app/output-path.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../../app/io.js';
 import { colorOption, keylogFiles, keylogOption, numberOption } from '../options.js';
+import { UI_DEFAULT_KEEP } from '../../limits.js';
 
 interface ProxyArgs {
   keylog?: string | string[];
@@ -16,6 +17,8 @@ interface ProxyArgs {
   'max-connections': number;
   'write-pcap'?: string;
   html?: string;
+  ui?: string;
+  'ui-keep': number;
   json: boolean;
   color: ColorChoice;
   verbose: boolean;
@@ -39,10 +42,13 @@ export function proxyCommand(io: Io, setExit: (code: number) => void, elsewhere?
         .option('write-pcap', { type: 'string', describe: 'also write the relayed streams to this pcap file (synthetic TCP/IP headers)' })
         .option('keylog', { ...keylogOption, describe: 'key log to follow while the proxy runs (SSLKEYLOGFILE of the client under test; a browser appends as it connects); repeatable: those handshakes are decrypted (never application data)' })
         .option('html', { type: 'string', describe: 'on exit, write a self-contained HTML report of every connection to this file' })
+        .option('ui', { type: 'string', describe: '[HOST:]PORT for a live page of the handshakes (host defaults to 127.0.0.1; any other address needs the access token printed at start-up)' })
+        .option('ui-keep', numberOption('ui-keep', { min: 1, max: 1_000_000, default: UI_DEFAULT_KEEP, describe: 'connections the live page keeps (the oldest go first)' }))
         .option('json', { type: 'boolean', default: false, describe: 'JSON Lines: one object per connection (schema/connection.schema.json)' })
         .option('color', colorOption)
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'a stderr line per connection open/close; every list in full' })
         .example('$0 proxy --listen 8443 --backend 10.0.0.5:443', 'point the failing client at localhost:8443')
+        .example('$0 proxy -l 8443 -b 10.0.0.5:443 --ui 8081', 'and watch the handshakes live at http://127.0.0.1:8081/')
         .example('$0 proxy -l [::1]:8443 -b [::1]:443 --json --write-pcap mtls.pcap', 'JSON Lines on stdout and a pcap for Wireshark') as unknown as Argv<ProxyArgs>,
     handler: async (argv) => {
       let opts: ProxyOptions;
@@ -64,6 +70,14 @@ export function proxyCommand(io: Io, setExit: (code: number) => void, elsewhere?
       if (opts.backend.port === 0) throw new UsageError('--backend: port 0 is not a server port');
       if (argv['write-pcap'] !== undefined) opts.writePcap = argv['write-pcap'];
       if (argv.html !== undefined) opts.html = argv.html;
+      if (argv.ui !== undefined) {
+        try {
+          opts.ui = { listen: parseHostPort(argv.ui, '--ui', '127.0.0.1'), keep: argv['ui-keep'] };
+        } catch (e) {
+          if (e instanceof AddressError) throw new UsageError(e.message);
+          throw e;
+        }
+      }
       const keylog = keylogFiles(argv.keylog);
       if (keylog) opts.keylog = keylog;
       // Checked before listening: a mistyped folder is one line now, not a lost report at Ctrl-C.
