@@ -1,7 +1,8 @@
 // npm run bench:proxy — tlspeek proxy against other relays, on loopback, same TLS backend.
 //
 // Relays: none (direct), a bare Node `socket.pipe` relay (below), socat and haproxy when
-// installed, and tlspeek proxy (this checkout, compiled: bin/tlspeek). Each relay and the backend run
+// installed, and tlspeek proxy (this checkout, compiled: bin/tlspeek), also with its live page on
+// and a page connected (--ui). Each relay and the backend run
 // as their own processes; the clients run here. Measured per relay:
 //   bulk      MB/s down and up through one established TLS connection (best of 3 × 128 MiB)
 //   hs/s      TLS handshakes per second with 50 concurrent clients (5 s)
@@ -218,31 +219,54 @@ if (has('haproxy')) {
     },
   });
 } else log('haproxy not installed: skipped');
+/** tlspeek proxy, the compiled CLI as users run it (bin/tlspeek → dist/, with the shebang's node flags). */
+function startTlspeek(listen: number, backend: number, extra: string[] = []): ChildProcess {
+  return start(
+    process.execPath,
+    [
+      '--max-semi-space-size=8',
+      '--min-semi-space-size=8',
+      // e.g. BENCH_TLSPEEK_NODE_ARGS=--cpu-prof to profile the proxy during the run.
+      ...(process.env.BENCH_TLSPEEK_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      join(ROOT, 'bin/tlspeek'),
+      'proxy',
+      '--listen',
+      String(listen),
+      '--backend',
+      `127.0.0.1:${backend}`,
+      '--json',
+      '--max-connections',
+      '4096',
+      ...extra,
+    ],
+    'tlspeek proxy',
+    // BENCH_TLSPEEK_ENV="A=1 B=2": extra environment for the proxy (e.g. malloc tunables).
+    { ...process.env, ...Object.fromEntries((process.env.BENCH_TLSPEEK_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('='))) },
+  );
+}
+
+/**
+ * A live page connected to --ui for the whole run: its event stream (what the page's EventSource
+ * reads), read as fast as it comes. Ends with the proxy.
+ */
+async function connectPage(uiPort: number, child: ChildProcess): Promise<void> {
+  await waitPort(uiPort, child, 'tlspeek --ui');
+  const s = net.connect(uiPort, '127.0.0.1', () => s.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${uiPort}\r\nAccept: text/event-stream\r\n\r\n`));
+  s.on('data', () => {});
+  s.on('error', () => {});
+  child.once('exit', () => s.destroy());
+}
+
+relays.push({ name: 'tlspeek proxy', start: async (listen, backend) => startTlspeek(listen, backend) });
 relays.push({
-  name: 'tlspeek proxy',
-  // The compiled CLI, as users run it (bin/tlspeek → dist/, with the shebang's node flags).
-  start: async (listen, backend) =>
-    start(
-      process.execPath,
-      [
-        '--max-semi-space-size=8',
-        '--min-semi-space-size=8',
-        // e.g. BENCH_TLSPEEK_NODE_ARGS=--cpu-prof to profile the proxy during the run.
-        ...(process.env.BENCH_TLSPEEK_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        join(ROOT, 'bin/tlspeek'),
-        'proxy',
-        '--listen',
-        String(listen),
-        '--backend',
-        `127.0.0.1:${backend}`,
-        '--json',
-        '--max-connections',
-        '4096',
-      ],
-      'tlspeek proxy',
-      // BENCH_TLSPEEK_ENV="A=1 B=2": extra environment for the proxy (e.g. malloc tunables).
-      { ...process.env, ...Object.fromEntries((process.env.BENCH_TLSPEEK_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('='))) },
-    ),
+  name: 'tlspeek proxy --ui',
+  // The live page on, and a page reading its event stream, during every measurement.
+  start: async (listen, backend) => {
+    const ui = await freePort();
+    const child = startTlspeek(listen, backend, ['--ui', String(ui)]);
+    await connectPage(ui, child);
+    return child;
+  },
 });
 
 // ---- client side measurements ------------------------------------------------------------------

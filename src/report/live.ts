@@ -127,18 +127,20 @@ function cellHtml(c: Cell, tag: 'td' | 'th'): string {
   return `<${tag}${c.tone ? ` class="${c.tone}"` : ''}>${esc(c.text)}</${tag}>`;
 }
 
-/** The sections of `tlspeek diff`, as HTML tables (every field: a page has room). */
-export function diffPage(inputs: readonly DiffInput[], sections: readonly Section[], title: string): string {
-  const blocks = diffBlocks(inputs, sections, true)
+/** The sections of `tlspeek diff` as HTML tables: the fields that differ, or with `all` every field (`--all`). */
+export function diffPage(inputs: readonly DiffInput[], sections: readonly Section[], title: string, all: boolean): string {
+  const blocks = diffBlocks(inputs, sections, all)
     .map((b) => {
       const head = `<thead><tr>${b.head.map((c) => cellHtml(c, 'th')).join('')}</tr></thead>`;
       const rows = b.rows.map((r) => `<tr>${r.map((c, i) => cellHtml(c, i === 0 ? 'th' : 'td')).join('')}</tr>`).join('');
       return `${b.line !== undefined ? `<h3${b.equal ? ' class="equal"' : ''}>${esc(b.line)}</h3>` : ''}${b.rows.length ? `<table class="diff">${head}<tbody>${rows}</tbody></table>` : ''}`;
     })
     .join('\n');
+  const ids = inputs.map((i) => `id=${i.connection.id}`).join('&amp;');
   const body =
     `<header><h1>${esc(title)}</h1><div class="dim">diff of ${inputs.map((i) => esc(i.label)).join(', ')}: the first is the reference</div></header>\n` +
-    `<main><nav><a href="./">← all connections</a>${inputs.map((i) => `<a href="c/${i.connection.id}">#${i.connection.id}</a>`).join('')}</nav>\n${blocks}\n</main>`;
+    `<main><nav><a href="./">← all connections</a>${inputs.map((i) => `<a href="c/${i.connection.id}">#${i.connection.id}</a>`).join('')}` +
+    `${all ? `<a href="diff?${ids}">only the fields that differ</a>` : `<a href="diff?${ids}&amp;all=1">every field</a>`}</nav>\n${blocks}\n</main>`;
   return page(`diff · ${title}`, body, false);
 }
 

@@ -40,7 +40,6 @@ export class EventStream {
     res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ run: store.run, keep: store.keep })}\n\n`);
     this.catchUp();
     this.unsubscribe = store.subscribe((e) => this.change(e));
-    res.on('drain', () => this.catchUp());
     res.on('close', () => this.close());
     this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS).unref();
   }
@@ -58,9 +57,20 @@ export class EventStream {
   }
 
   private write(e: LiveEntry): void {
-    this.res.write(event(e));
+    const room = this.res.write(event(e));
     this.sent = e.seq;
-    if (this.full()) this.behindSince ??= Date.now();
+    if ((!room || this.full()) && this.behindSince === undefined) {
+      this.behindSince = Date.now();
+      this.waitForRoom();
+    }
+  }
+
+  private waitForRoom(): void {
+    if (this.closed) return;
+    // 'drain' follows only a write that returned false; a queue over our bound but under the
+    // socket's high-water mark is looked at again shortly instead.
+    if (this.res.writableNeedDrain) this.res.once('drain', () => this.catchUp());
+    else setTimeout(() => (this.full() ? this.waitForRoom() : this.catchUp()), 50).unref();
   }
 
   /** Everything after the last change sent, until the socket is full again. */

@@ -5,7 +5,7 @@
 //   /                     the live list (rows newest first; app.js adds new ones as they come)
 //   /events               Server-Sent Events of the store's changes (events.ts)
 //   /c/N                  one connection, as `tlspeek report` shows it
-//   /diff?id=A&id=B       `tlspeek diff` of the connections named
+//   /diff?id=A&id=B       `tlspeek diff` of the connections named (&all=1: every field, as --all)
 //   /connections.jsonl    JSON Lines    } of the connections named by id=…,
 //   /connections.pcap     pcap          } or of every connection kept
 //   /report.html          self-contained HTML report (report/html.ts)
@@ -34,6 +34,8 @@ export interface UiServerOptions {
   title: string;
   /** Required in every path; made at random when the address is not loopback. */
   token?: string;
+  /** Bytes queued per event stream before it is behind (default UI_CLIENT_QUEUE_BYTES; tests make it small). */
+  queueBytes?: number;
 }
 
 const PAGE_CSP =
@@ -173,6 +175,7 @@ export class UiServer {
             conns.map((c) => c.findings ?? null),
           ),
           this.o.title,
+          q.get('all') === '1',
         ),
       );
     }
@@ -224,7 +227,7 @@ export class UiServer {
     res.setHeader('Content-Security-Policy', PAGE_CSP);
     req.socket.setTimeout(0);
     req.socket.setNoDelay(true);
-    const stream: EventStream = new EventStream(res, this.store, since, () => this.streams.delete(stream));
+    const stream: EventStream = new EventStream(res, this.store, since, () => this.streams.delete(stream), this.o.queueBytes);
     this.streams.add(stream);
   }
 

@@ -22,6 +22,17 @@ export function findChromium(): string | undefined {
   return undefined;
 }
 
+/** The browser's absolute path (playwright-core wants one), or undefined when none is installed. */
+export function chromiumPath(): string | undefined {
+  const bin = findChromium();
+  if (!bin) return undefined;
+  try {
+    return execFileSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const CHROMIUM_MISSING = 'chromium is not installed (apt-get install -y chromium); browser tests skipped';
 
 async function run(bin: string, args: string[]): Promise<string> {
