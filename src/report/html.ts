@@ -214,7 +214,7 @@ section.conn{background:#fff;border:1px solid var(--line);border-radius:6px;marg
 section.conn h2{font-size:16px;margin:8px 0 2px}section.conn h3{font-size:14px;margin:14px 0 6px;border-bottom:1px solid var(--line)}
 .finding{border-left:4px solid var(--info);padding:4px 10px;margin:6px 0;background:#f7f9fc}.finding.error{border-color:var(--bad);background:#fdf3f3}
 .finding.warning{border-color:var(--warn);background:#fff8ec}.finding .sev{font-weight:700}.finding.error .sev{color:var(--bad)}.finding.warning .sev{color:var(--warn)}.finding.info .sev{color:var(--info)}
-.finding pre{white-space:pre-wrap;margin:4px 0}.fix pre{background:#eef7ee;padding:4px 8px}
+.finding pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:4px 0}.fix pre{background:#eef7ee;padding:4px 8px}
 svg.seq{background:#fff;max-width:100%;height:auto}svg.seq .lane{stroke:#90a4ae;stroke-width:2}svg.seq .lane-label{font-size:12px;font-weight:600;fill:#37474f}
 svg.seq .msg line{stroke:#37474f;stroke-width:1.5}svg.seq .msg polygon{fill:#37474f}svg.seq .msg text{font-size:12px;fill:#222}
 svg.seq .msg.encrypted line{stroke:#9e9e9e;stroke-dasharray:4 3}svg.seq .msg.encrypted text{fill:#777}svg.seq .msg.encrypted polygon{fill:#9e9e9e}

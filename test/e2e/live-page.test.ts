@@ -11,7 +11,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +72,7 @@ describe('proxy --ui: the live page in Chromium', { skip, timeout: 300_000 }, ()
     proxy = await startTestProxy(apache, { ui: { listen: { host: '127.0.0.1', port: 0 }, keep: 100 } });
     url = proxy.handle.uiUrl!;
     browser = await playwright.launch({ executablePath: chromiumBin!, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -136,9 +136,19 @@ describe('proxy --ui: the live page in Chromium', { skip, timeout: 300_000 }, ()
     assert.equal(hostile.clientCertificates?.[0]?.subject, `CN=${rfc4514(HOSTILE_CN)},O=${rfc4514(HOSTILE_O)}`, 'the proxy decoded the hostile subject');
     await page.screenshot({ path: join(OUT, 'live-page.png'), fullPage: true });
 
-    // Filters: outcome failed leaves the no-certificate connection only.
+    // Filters: outcome failed leaves the no-certificate connection only; with nothing selected the
+    // downloads take the connections shown: its JSON line, exactly as the proxy printed it.
     await page.selectOption('#f-outcome', 'failed');
     assert.deepEqual(await page.$$eval('#list tbody tr:not(.hidden)', (trs) => trs.map((t) => t.getAttribute('data-id'))), [String(noCert.id)]);
+    const [jsonl] = await Promise.all([page.waitForEvent('download'), page.click('button[formaction="connections.jsonl"]')]);
+    const lines = readFileSync((await jsonl.path())!, 'utf8').split('\n').filter(Boolean);
+    assert.deepEqual(
+      lines.map((l) => (JSON.parse(l) as Connection).id),
+      [noCert.id],
+    );
+    const [pcap] = await Promise.all([page.waitForEvent('download'), page.click('button[formaction="connections.pcap"]')]);
+    assert.equal(pcap.suggestedFilename(), 'tlspeek-connections.pcap');
+    assert.deepEqual([...readFileSync((await pcap.path())!).subarray(0, 4)], [0xd4, 0xc3, 0xb2, 0xa1]);
     await page.selectOption('#f-outcome', 'all');
 
     // The PKCS#1-only client's page: the CertificateRequest's schemes and the fix.
