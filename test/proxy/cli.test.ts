@@ -252,8 +252,21 @@ describe('tlspeek proxy (command line)', () => {
       r = await inProcess(['proxy', '--listen', String(port), '--backend', '127.0.0.1:1']);
       assert.equal(r.code, 1);
       assert.match(r.err, new RegExp(`tlspeek: cannot listen on 127\\.0\\.0\\.1:${port}: address already in use \\(EADDRINUSE\\)`));
+      // The live page's port busy: the same line, naming --ui, and the proxy's own port let go.
+      r = await inProcess(['proxy', '--listen', '0', '--backend', '127.0.0.1:1', '--ui', String(port)]);
+      assert.equal(r.code, 1);
+      assert.match(r.err, new RegExp(`tlspeek: cannot listen on 127\\.0\\.0\\.1:${port} \\(--ui\\): address already in use \\(EADDRINUSE\\)`));
     } finally {
       busy.close();
     }
+  });
+
+  it('--ui and --ui-keep: usage errors exit 2', async () => {
+    let r = await inProcess(['proxy', '--backend', '127.0.0.1:1', '--ui', '::1:8081']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--ui: write IPv6 addresses in brackets/);
+    r = await inProcess(['proxy', '--backend', '127.0.0.1:1', '--ui', '8081', '--ui-keep', '0']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--ui-keep must be a whole number from 1 to 1000000, got 0/);
   });
 });
