@@ -1,7 +1,8 @@
 // The proxy use case, without yargs: listen, relay every connection to the backend byte for
 // byte, report each decoded handshake through the Reporter chosen once (text or JSON Lines, as
-// replay does), and on SIGINT / SIGTERM (or when a test stops it) drain, close, and end the
-// report: the summary table on stderr, the --html document.
+// replay does) and, with --ui, into the live page's store (ui/), and on SIGINT / SIGTERM (or
+// when a test stops it) drain, close, and end the report: the summary table on stderr, the
+// --html document.
 //
 // A connection is judged once (rules and fingerprints, app/enrich.ts), when it is reported: as
 // soon as its handshake is decided, or at its close. Its final state at close (closes, alerts and
