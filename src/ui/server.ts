@@ -100,8 +100,10 @@ export class UiServer {
   /** Ends every event stream and closes the listening socket. */
   async close(): Promise<void> {
     for (const s of [...this.streams]) s.close();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Browsers keep idle connections open; nothing of the page is worth waiting for.
     this.server.closeAllConnections();
+    await closed;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
