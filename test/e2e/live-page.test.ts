@@ -21,6 +21,10 @@ import { getPki, type Pki } from '../helpers/pki.js';
 import { hasCommand, runCurl, runSClient, startApache, startTestProxy, stopAll, type Apache, type TestProxy } from '../helpers/servers.js';
 import { chromiumPath, CHROMIUM_MISSING } from '../helpers/chromium.js';
 import type { Connection } from '../../src/tls/model.js';
+import { LiveStore } from '../../src/ui/store.js';
+import { UiServer } from '../../src/ui/server.js';
+import { replayFile } from '../../src/app/replay.js';
+import { enrich } from '../../src/app/enrich.js';
 
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 const chromiumBin = chromiumPath();
@@ -195,5 +199,34 @@ describe('proxy --ui: the live page in Chromium', { skip, timeout: 300_000 }, ()
     await page.waitForSelector('#status.live');
     assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0);
     assert.deepEqual(dialogs, [], 'no script of the certificate ran');
+  });
+});
+
+describe('the live page reconnects by itself and is sent what it missed', { skip: chromiumBin ? false : CHROMIUM_MISSING, timeout: 120_000 }, () => {
+  it('event streams cut; two connections come meanwhile; the page shows them after reconnecting', async () => {
+    const conns: Connection[] = [];
+    await replayFile(fileURLToPath(new URL('../../captures/tls13-hrr.pcap', import.meta.url)), {}, { connection: (c) => conns.push(enrich(c)), warning: () => {} });
+    const store = new LiveStore(100);
+    store.put({ ...conns[0]!, id: 1 }, true);
+    const ui = new UiServer(store, { listen: { host: '127.0.0.1', port: 0 }, title: 'reconnect' });
+    const url = await ui.listen();
+    const browser = await playwright.launch({ executablePath: chromiumBin!, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.waitForSelector('#status.live');
+      // The server ends every event stream (as a restart of a middlebox would); the page's
+      // EventSource reconnects after the retry the server asked for (2 s) with Last-Event-ID.
+      for (const s of [...(ui as unknown as { streams: Set<{ close(): void }> }).streams]) s.close();
+      await page.waitForSelector('#status.down', { timeout: 5000 });
+      store.put({ ...conns[0]!, id: 2 }, false);
+      store.put({ ...conns[0]!, id: 3 }, true);
+      await page.waitForSelector('#list tr[data-id="3"]', { timeout: 10_000 });
+      await page.waitForSelector('#status.live');
+      assert.deepEqual(await page.$$eval('#list tbody tr', (trs) => trs.map((t) => t.getAttribute('data-id'))), ['3', '2', '1']);
+    } finally {
+      await browser.close();
+      await ui.close();
+    }
   });
 });
