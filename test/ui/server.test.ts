@@ -162,6 +162,27 @@ describe('live page server', () => {
     for (const m of events.matchAll(/^data: (\{"id".*)$/gm)) assert.match(JSON.parse(m[1]!).row, /^<tr data-key="conn-\d+"/);
   });
 
+  it('values from the wire are text on every page: SNI, ALPN, names', async () => {
+    const evil = structuredClone(conns[0]!);
+    evil.id = 77;
+    evil.clientHello!.serverName = '"><img src=x onerror=alert(1)>';
+    evil.clientHello!.alpn = ['</script><script>alert(2)</script>'];
+    evil.client = '<b>127.0.0.1:1</b>';
+    const s = new LiveStore(5);
+    s.put(evil, true);
+    const u = new UiServer(s, { listen: { host: '127.0.0.1', port: 0 }, title: '<i>title</i>' });
+    const p = Number(new URL(await u.listen()).port);
+    try {
+      for (const path of ['/', '/c/77', '/report.html']) {
+        const html = (await get(p, path)).body.toString();
+        assert.doesNotMatch(html, /<img|<script>alert|<b>127|<i>title/, path);
+        assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;|&lt;b&gt;/, path);
+      }
+    } finally {
+      await u.close();
+    }
+  });
+
   it('keeps --ui-keep connections and says how many went', async () => {
     const small = new LiveStore(3);
     for (let i = 1; i <= 5; i++) small.put(numbered(conns[0]!, i), false);
