@@ -49,7 +49,7 @@ async function certificatesIn(file: string): Promise<Uint8Array[]> {
       const session = new TlsSession({
         source: 'replay',
         id: 1,
-        endpoints: ['a:1', 'b:2'],
+        endpoints: [{ ip: 'a', port: 1 }, { ip: 'b', port: 2 }],
         initiator: 0,
         observer: {
           message(e) {

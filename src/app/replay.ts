@@ -8,10 +8,11 @@
 // LIVE_REPORT_DELAY_MS while it stays open, whichever comes first, and only once.
 import { readCapture, inputName, type InputInfo } from '../capture/reader.js';
 import { CaptureError } from '../capture/types.js';
-import { DEFAULT_MAX_FLOWS, FlowTable, type FlowInfo, type FlowHandler, type Endpoint } from '../capture/flows.js';
+import { DEFAULT_MAX_FLOWS, FlowTable, type FlowInfo, type FlowHandler } from '../capture/flows.js';
 import { TlsSession, type SecretsLookup, type SessionObserver, type Side } from '../tls/session.js';
 import { KeyLog } from '../keylog/parse.js';
 import { endpointParts } from '../tls/queries.js';
+import { formatEndpoint } from '../util/endpoint.js';
 import type { Connection } from '../tls/model.js';
 
 export interface ConnectionFilter {
@@ -63,10 +64,6 @@ export interface FileResult {
   empty: number;
   /** Numbers not reported because the filter left them out. */
   filtered: number;
-}
-
-export function endpointString(e: Endpoint): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 export function matches(c: Connection, f: ConnectionFilter): boolean {
@@ -241,13 +238,13 @@ export async function replayFile(file: string, filter: ConnectionFilter, cb: Rep
     warning: (m) => cb.warning(`${name}: ${m}`),
     open(flow: FlowInfo): FlowHandler {
       result.connections++;
-      const endpoints: [string, string] = [endpointString(flow.a), endpointString(flow.b)];
-      const observer = cb.observer?.(endpoints);
+      // Formatted here only for a trace; the session formats its own once for the model.
+      const observer = cb.observer?.([formatEndpoint(flow.a.ip, flow.a.port), formatEndpoint(flow.b.ip, flow.b.port)]);
       const session = new TlsSession({
         source: 'replay',
         id: flow.id,
         file,
-        endpoints,
+        endpoints: [flow.a, flow.b],
         initiator: 0,
         midstream: !flow.sawSyn,
         ...(observer ? { observer } : {}),

@@ -25,11 +25,9 @@ export const MAX_MALFORMED_WARNINGS = 20;
 /** Most remembered fragmented datagrams (for "report once"); the set is cleared when full. */
 export const MAX_FRAGMENT_KEYS = 4096;
 
-export interface Endpoint {
-  /** "192.0.2.1" or "2001:db8::1" (RFC 5952). */
-  ip: string;
-  port: number;
-}
+import type { Endpoint } from '../util/endpoint.js';
+
+export type { Endpoint };
 
 export interface FlowInfo {
   /** 1-based, in order of each flow's first packet. */

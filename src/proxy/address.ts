@@ -1,6 +1,7 @@
 // `[HOST:]PORT` and `HOST:PORT` as the proxy's command line takes them, IPv6 in brackets
 // (RFC 3986 §3.2.2 style: `[::1]:8443`), and what counts as loopback.
 import { isIP } from 'node:net';
+import { formatEndpoint } from '../util/endpoint.js';
 
 export interface HostPort {
   host: string;
@@ -48,7 +49,7 @@ export function parseHostPort(text: string, what: string, defaultHost?: string):
 
 /** "ip:port", IPv6 in brackets: the form the Connection model uses. */
 export function formatHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return formatEndpoint(host, port);
 }
 
 /** 127.0.0.0/8, ::1, IPv4-mapped loopback, and the name localhost. */

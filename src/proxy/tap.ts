@@ -5,7 +5,7 @@
 // closes, whichever comes first.
 import { TlsSession, type SecretsLookup, type Side } from '../tls/session.js';
 import type { Connection } from '../tls/model.js';
-import { formatHostPort, type HostPort } from './address.js';
+import type { HostPort } from './address.js';
 import { splitMs } from './clock.js';
 import type { PcapFlow } from './pcap-writer.js';
 
@@ -20,7 +20,10 @@ export class ConnectionTap {
     this.session = new TlsSession({
       source: 'proxy',
       id,
-      endpoints: [formatHostPort(client.host, client.port), formatHostPort(server.host, server.port)],
+      endpoints: [
+        { ip: client.host, port: client.port },
+        { ip: server.host, port: server.port },
+      ],
       initiator: 0,
       // A followed key log: its line for this connection may come after the ServerHello passed.
       ...(secrets ? { secrets, liveKeys: true } : {}),

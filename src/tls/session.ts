@@ -35,7 +35,7 @@ import { messageDecoder, type HandshakeRecord, type MessageContext, type Side } 
 import { Sslv2Framer, type Sslv2Owner } from './session/sslv2.js';
 import { isDecided, isTls13Version, transition, versionOf, type Phase, type StateEvent, type Version } from './session/state.js';
 import { buildConnection, type Exchange, type Pending } from './session/builder.js';
-import { endpointParts } from './queries.js';
+import { formatEndpoint, type Endpoint } from '../util/endpoint.js';
 import { aeadTagLength, alertSized, judgeOutcome, type AfterHandshake, type Tls13Flight } from './session/outcome.js';
 
 export type { Side } from './session/handshake.js';
@@ -83,8 +83,8 @@ export interface SessionOptions {
   source: 'replay' | 'proxy';
   id: number;
   file?: string;
-  /** "ip:port" of side 0 and side 1. */
-  endpoints: [string, string];
+  /** Side 0 and side 1. */
+  endpoints: readonly [Endpoint, Endpoint];
   /** The side that opened the TCP connection, when known (SYN sender, or the proxy's accepted client). */
   initiator?: Side;
   /** The capture started after the connection did: look for the first record boundary. */
@@ -208,6 +208,8 @@ export class TlsSession {
   private inDecrypted = false;
   /** Live key log: the ServerHello that found no keys yet, and the protected records held since. */
   private awaiting: { serverSide: Side; hello: ServerHello; held: HeldRecord[]; bytes: number } | undefined;
+  /** The endpoints as the model writes them, formatted once. */
+  private readonly endpointText: [string, string];
   /**
    * Alerts and ladder entries are made with `from` as it stands when they are (see role()), and
    * with each one's side alongside: result() hands out the same objects, and copies only one
@@ -233,6 +235,7 @@ export class TlsSession {
 
   constructor(options: SessionOptions) {
     this.options = options;
+    this.endpointText = [formatEndpoint(options.endpoints[0].ip, options.endpoints[0].port), formatEndpoint(options.endpoints[1].ip, options.endpoints[1].port)];
     this.secrets = options.secrets ?? NO_SECRETS;
     for (const side of [0, 1] as const) {
       const d = this.dirs[side];
@@ -1015,8 +1018,8 @@ export class TlsSession {
     if (this.options.initiator !== undefined && !this.options.midstream) return this.options.initiator;
     if (this.serverHelloSide !== undefined) return (this.serverHelloSide ^ 1) as Side;
     // Mid-stream with no hello: clients use the ephemeral (higher) port.
-    const [a, b] = this.options.endpoints.map((e) => endpointParts(e).port);
-    return a! >= b! ? 0 : 1;
+    const [a, b] = this.options.endpoints;
+    return a.port >= b.port ? 0 : 1;
   }
 
   /** A snapshot of everything decoded so far, as plain data. */
@@ -1051,7 +1054,7 @@ export class TlsSession {
       source: o.source,
       id: o.id,
       file: o.file,
-      endpoints: o.endpoints,
+      endpoints: this.endpointText,
       midstream: o.midstream ?? false,
       decrypted: this.decrypted,
       decryption: this.decryption,

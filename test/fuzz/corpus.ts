@@ -133,7 +133,7 @@ async function build(): Promise<Corpus> {
       const session = new TlsSession({
         source: 'replay',
         id: 1,
-        endpoints: ['a:1', 'b:2'],
+        endpoints: [{ ip: 'a', port: 1 }, { ip: 'b', port: 2 }],
         initiator: 0,
         observer: {
           message(e) {

@@ -34,7 +34,7 @@ function time(fn: () => void): number {
 }
 
 function feedAll(pieces: Uint8Array[], side: 0 | 1 = 0): void {
-  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['a:1', 'b:2'], initiator: 0 });
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: [{ ip: 'a', port: 1 }, { ip: 'b', port: 2 }], initiator: 0 });
   for (const p of pieces) s.feed(side, p);
   s.end(0);
   s.end(1);
@@ -52,7 +52,7 @@ const SHAPES: [string, (n: number) => () => void][] = [
   ['a mid-stream resync scan one byte at a time', (n) => {
     const pieces = Array.from({ length: n }, (_, i) => Uint8Array.of(i & 0x7f));
     return () => {
-      const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['a:1', 'b:2'], initiator: 0, midstream: true });
+      const s = new TlsSession({ source: 'replay', id: 1, endpoints: [{ ip: 'a', port: 1 }, { ip: 'b', port: 2 }], initiator: 0, midstream: true });
       for (const p of pieces) s.feed(0, p);
       s.result();
     };

@@ -40,7 +40,7 @@ test('text output: a finding that quotes the SNI cannot carry terminal escape se
   const evil = '\u001b[2Jevil\u009b31m.example';
   const sni = ext(0, vec16([0, ...vec16([...Buffer.from(evil, 'utf8')])]));
   const hello = record(22, handshake(1, clientHelloBody({ extensions: sni })));
-  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: [{ ip: '127.0.0.1', port: 5000 }, { ip: '127.0.0.1', port: 443 }], initiator: 0 });
   s.feed(0, Uint8Array.from(hello));
   s.feed(1, Uint8Array.from(alert(2, 112)));
   const c = s.result();
@@ -55,7 +55,7 @@ test('text output: a finding that quotes the SNI cannot carry terminal escape se
 
 /** A proxy session fed these pieces from the client, then ended: its result. */
 function clientPieces(pieces: Uint8Array[]): Connection {
-  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: [{ ip: '127.0.0.1', port: 5000 }, { ip: '127.0.0.1', port: 443 }], initiator: 0 });
   for (const p of pieces) s.feed(0, p);
   s.end(0);
   s.end(1);
@@ -122,7 +122,7 @@ function ms(fn: () => void): number {
 }
 
 test('session: a 64 KiB plaintext preamble sent one byte per segment does not take seconds (ByteQueue.at walked thousands of 1-byte chunks per position)', () => {
-  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: [{ ip: '127.0.0.1', port: 5000 }, { ip: '127.0.0.1', port: 443 }], initiator: 0 });
   const t = ms(() => {
     for (let i = 0; i < 64 * 1024; i++) s.feed(0, Uint8Array.of(0x41));
   });
@@ -135,7 +135,7 @@ test('session: a handshake message sent in 32,000 one-byte records is taken out 
   const msg = [11, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff, ...new Array<number>(n).fill(0)];
   const bytes = new Uint8Array(msg.length * 6);
   msg.forEach((b, i) => bytes.set([22, 3, 3, 0, 1, b], i * 6));
-  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: [{ ip: '127.0.0.1', port: 5000 }, { ip: '127.0.0.1', port: 443 }], initiator: 0 });
   const t = ms(() => s.feed(1, bytes));
   assert.ok(t < 1500, `${t.toFixed(0)} ms (was ~0.7 s at 32 KB and quadratic)`);
   assert.ok(s.result().messages.some((m) => m.type?.name === 'certificate'));

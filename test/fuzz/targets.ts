@@ -23,7 +23,6 @@ import { decodeDistinguishedName } from '../../src/x509/dn.js';
 import { readCapture, CaptureError, type CapturedPacket } from '../../src/capture/reader.js';
 import { FlowTable, type FlowHandler } from '../../src/capture/flows.js';
 import { DirectionReassembler, MAX_OUT_OF_ORDER_PIECES } from '../../src/capture/reassembly.js';
-import { endpointString } from '../../src/app/replay.js';
 import { applyRules } from '../../src/rules/index.js';
 import { fingerprints } from '../../src/fingerprint/index.js';
 import { renderConnection } from '../../src/report/text.js';
@@ -120,7 +119,7 @@ export function mutatedEvents(c: Corpus, k: StreamCase): { side: Side; bytes: Ui
 }
 
 export function runSession(events: readonly { side: Side; bytes: Uint8Array }[], sizes?: readonly number[]): Connection {
-  const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['192.0.2.1:40000', '192.0.2.2:443'], initiator: 0 });
+  const s = new TlsSession({ source: 'replay', id: 1, endpoints: [{ ip: '192.0.2.1', port: 40000 }, { ip: '192.0.2.2', port: 443 }], initiator: 0 });
   for (const e of events) {
     if (!sizes) s.feed(e.side, e.bytes);
     else for (const piece of chunk(e.bytes, sizes)) s.feed(e.side, piece);
@@ -278,7 +277,7 @@ function flowTable(into: Connection[], opts: ConstructorParameters<typeof FlowTa
   return new FlowTable(
     {
       open(flow): FlowHandler {
-        const session = new TlsSession({ source: 'replay', id: flow.id, endpoints: [endpointString(flow.a), endpointString(flow.b)], initiator: 0, midstream: !flow.sawSyn });
+        const session = new TlsSession({ source: 'replay', id: flow.id, endpoints: [flow.a, flow.b], initiator: 0, midstream: !flow.sawSyn });
         return {
           data: (side, bytes, meta) => session.feed(side, bytes, meta),
           gap: (side, n, meta) => session.gap(side, n, meta),

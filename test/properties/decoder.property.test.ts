@@ -22,7 +22,7 @@ const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url)
 const corpus = (p: string) => fileURLToPath(new URL(`../../../shared/corpus/captures/${p}`, import.meta.url));
 
 function replay(stream: CapturedStream, cut: (side: Side, bytes: Uint8Array) => Uint8Array[]) {
-  const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['a:1', 'b:2'], initiator: 0 });
+  const s = new TlsSession({ source: 'replay', id: 1, endpoints: [{ ip: 'a', port: 1 }, { ip: 'b', port: 2 }], initiator: 0 });
   for (const e of stream.events) for (const piece of cut(e.side, e.bytes)) s.feed(e.side, piece);
   s.end(0);
   s.end(1);
@@ -92,7 +92,7 @@ test('a session fed arbitrary bytes never throws; its result is plain JSON', () 
   const tlsish = fc.tuple(fc.constantFrom(20, 21, 22, 23, 24, 0x80), fc.constantFrom(3, 2), fc.integer({ min: 0, max: 4 }), fc.uint8Array({ maxLength: 400, size: 'max' }));
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.boolean(), fc.oneof(tlsish.map(([a, b, c, rest]) => Uint8Array.from([a, b, c, ...rest])), fc.uint8Array({ maxLength: 300 }))), { maxLength: 12 }), (steps) => {
-      const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['a:1', 'b:2'], initiator: 0 });
+      const s = new TlsSession({ source: 'proxy', id: 1, endpoints: [{ ip: 'a', port: 1 }, { ip: 'b', port: 2 }], initiator: 0 });
       for (const [side, bytes] of steps) s.feed(side ? 1 : 0, bytes);
       const r = s.result();
       assert.deepEqual(JSON.parse(JSON.stringify(r)), r);

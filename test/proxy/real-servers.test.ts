@@ -112,7 +112,7 @@ async function recordingRelay(target: number): Promise<{ port: number; chunks: [
 }
 
 function decode(chunks: [Side, Buffer][], byteAtATime: boolean): Connection {
-  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:1', '127.0.0.1:2'], initiator: 0 });
+  const s = new TlsSession({ source: 'proxy', id: 1, endpoints: [{ ip: '127.0.0.1', port: 1 }, { ip: '127.0.0.1', port: 2 }], initiator: 0 });
   if (byteAtATime) {
     for (const [side, d] of chunks) for (let i = 0; i < d.length; i++) s.feed(side, d.subarray(i, i + 1));
   } else {

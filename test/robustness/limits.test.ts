@@ -35,7 +35,7 @@ import { clientAddress, loadTemplate, writeClones } from './pcap-gen.js';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 function session(): TlsSession {
-  return new TlsSession({ source: 'proxy', id: 1, endpoints: ['127.0.0.1:5000', '127.0.0.1:443'], initiator: 0 });
+  return new TlsSession({ source: 'proxy', id: 1, endpoints: [{ ip: '127.0.0.1', port: 5000 }, { ip: '127.0.0.1', port: 443 }], initiator: 0 });
 }
 function feed(s: TlsSession, side: 0 | 1, bytes: number[]): void {
   s.feed(side, Uint8Array.from(bytes));
@@ -166,7 +166,7 @@ test('flows that never close: flushed when idle (> 300 s of capture time) and ev
       const reported = new Map<number, number>();
       const table = new FlowTable({
         open(flow): FlowHandler {
-          const s = new TlsSession({ source: 'replay', id: flow.id, endpoints: [`${flow.a.ip}:${flow.a.port}`, `${flow.b.ip}:${flow.b.port}`], initiator: 0 });
+          const s = new TlsSession({ source: 'replay', id: flow.id, endpoints: [flow.a, flow.b], initiator: 0 });
           return {
             data: (side, b) => s.feed(side, b),
             gap: (side, n) => s.gap(side, n),

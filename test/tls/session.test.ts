@@ -9,7 +9,7 @@ import * as b from '../helpers/tls-bytes.js';
 type Script = [Side, number[]][];
 
 function session(): TlsSession {
-  return new TlsSession({ source: 'replay', id: 1, endpoints: ['10.0.0.1:50000', '10.0.0.2:443'], initiator: 0 });
+  return new TlsSession({ source: 'replay', id: 1, endpoints: [{ ip: '10.0.0.1', port: 50000 }, { ip: '10.0.0.2', port: 443 }], initiator: 0 });
 }
 
 /** Feeds each step split into chunks of the given size (Infinity: whole). */
@@ -177,7 +177,7 @@ test('roles learned late: entries made before the ClientHello are re-labelled, e
   // No SYN seen, and side 0 speaks first: until a hello says otherwise, the side with the higher
   // (ephemeral-looking) port, side 0, is taken for the client. The ClientHello then comes from
   // side 1, which is the client after all.
-  const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['10.0.0.1:50000', '10.0.0.2:443'] });
+  const s = new TlsSession({ source: 'replay', id: 1, endpoints: [{ ip: '10.0.0.1', port: 50000 }, { ip: '10.0.0.2', port: 443 }] });
   s.feed(0, Uint8Array.from(b.record(21, [1, 0])));
   const early = s.result();
   assert.deepEqual(early.messages.map((m) => m.from), ['client']);
@@ -273,7 +273,7 @@ test('a gap inside an encrypted record keeps the record layer in step; inside th
 });
 
 test('mid-stream start: the first record boundary is found', () => {
-  const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['10.0.0.1:50000', '10.0.0.2:443'], midstream: true });
+  const s = new TlsSession({ source: 'replay', id: 1, endpoints: [{ ip: '10.0.0.1', port: 50000 }, { ip: '10.0.0.2', port: 443 }], midstream: true });
   const stream = Uint8Array.from([...b.record(23, new Array(50).fill(1)), ...b.record(23, new Array(70).fill(2)), ...b.record(23, new Array(30).fill(3))]);
   s.feed(0, stream.subarray(17));
   const c = s.result();
@@ -283,7 +283,7 @@ test('mid-stream start: the first record boundary is found', () => {
 
 /** A session that joined its connection mid-stream (no SYN seen). */
 function joined(): TlsSession {
-  return new TlsSession({ source: 'replay', id: 1, endpoints: ['10.0.0.1:50000', '10.0.0.2:443'], midstream: true });
+  return new TlsSession({ source: 'replay', id: 1, endpoints: [{ ip: '10.0.0.1', port: 50000 }, { ip: '10.0.0.2', port: 443 }], midstream: true });
 }
 
 const APPDATA = b.record(23, new Array(30).fill(0x33));

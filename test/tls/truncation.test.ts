@@ -16,7 +16,7 @@ const CAPTURE = fileURLToPath(new URL('../../captures/apache-mtls-pss-default.pc
 async function realMessages() {
   const [stream] = await captureStreams(CAPTURE);
   assert.ok(stream);
-  const s = new TlsSession({ source: 'replay', id: 1, endpoints: ['c', 's'], initiator: 0 });
+  const s = new TlsSession({ source: 'replay', id: 1, endpoints: [{ ip: '192.0.2.1', port: 50000 }, { ip: '192.0.2.2', port: 443 }], initiator: 0 });
   for (const e of stream.events) s.feed(e.side, e.bytes);
   const c = s.result();
   const body = (type: string, from: 'client' | 'server') => {
