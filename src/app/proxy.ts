@@ -39,6 +39,11 @@ export interface ProxyOptions {
    * the handshakes of the connections they have keys for are decrypted.
    */
   keylog?: string[];
+  /**
+   * How long a connection waits for its line in the followed key log before its protected records
+   * are reported as unreadable (default KEY_LOG_WAIT_MS; tests shorten it).
+   */
+  keyWaitMs?: number;
 }
 
 export interface ProxyHandle {
@@ -118,6 +123,7 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
   const server = new ProxyServer(
     {
       ...(keyLogs ? { secrets: keyLogs.lookup } : {}),
+      ...(opts.keyWaitMs !== undefined ? { keyWaitMs: opts.keyWaitMs } : {}),
       listen: opts.listen,
       backend: opts.backend,
       connectTimeoutMs: opts.connectTimeoutMs,

@@ -6,7 +6,7 @@ import net, { type Server, type Socket } from 'node:net';
 import type { Connection } from '../tls/model.js';
 import { formatHostPort, type HostPort } from './address.js';
 import { Relay, type EndKind } from './relay.js';
-import { ConnectionTap } from './tap.js';
+import { ConnectionTap, type TapKeys } from './tap.js';
 import { nowMs } from './clock.js';
 import { PcapWriter } from './pcap-writer.js';
 
@@ -20,6 +20,8 @@ export interface ListenerOptions {
   writePcap?: string;
   /** Keys of a followed key log (the sessions look again while they hold records for it). */
   secrets?: SecretsLookup;
+  /** How long a connection waits for its line in the followed key log (default KEY_LOG_WAIT_MS). */
+  keyWaitMs?: number;
 }
 
 export interface OpenInfo {
@@ -115,7 +117,7 @@ export class ProxyServer {
     let acceptedAt = 0;
     const events = this.events;
     const pcap = this.pcap;
-    const secrets = this.opts.secrets;
+    const keys: TapKeys | undefined = this.opts.secrets && { secrets: this.opts.secrets, ...(this.opts.keyWaitMs !== undefined ? { waitMs: this.opts.keyWaitMs } : {}) };
     const relay: Relay = new Relay(
       socket,
       { backend, connectTimeoutMs: this.opts.connectTimeoutMs, idleTimeoutMs: this.opts.idleTimeoutMs },
@@ -125,7 +127,7 @@ export class ProxyServer {
           acceptedAt = accepted;
           const flow = pcap?.flow(client, server, id);
           flow?.open(accepted, at);
-          tap = new ConnectionTap(id, client, server, (c) => events.connection(c), flow, secrets);
+          tap = new ConnectionTap(id, client, server, (c) => events.connection(c), flow, keys);
         },
         data(side, chunk, at) {
           tap?.data(side, chunk, at);
