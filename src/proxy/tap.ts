@@ -6,7 +6,7 @@
 //
 // With a followed key log the tap owns the clock the decoder does not have: a session whose
 // ServerHello found no key-log line holds its protected records (not decided yet), and the tap
-// looks for the line again on a timer (soon, then less often) until the wait is over
+// looks for the line again on a timer (soon, then every half second) until the wait is over
 // (KEY_LOG_WAIT_MS, or --keylog's keyWaitMs in tests); then the session gives the records up as
 // unreadable ("no keys: …") and the connection is reported like one without keys. The timer is
 // unref'd and cleared when the wait ends or the connection closes.
@@ -17,8 +17,14 @@ import { formatHostPort, type HostPort } from './address.js';
 import { nowMs, splitMs } from './clock.js';
 import type { PcapFlow } from './pcap-writer.js';
 
-/** First look again for a missing key-log line this long after the ServerHello; each next look waits twice as long. */
+/**
+ * First look again for a missing key-log line this long after the ServerHello; each next look
+ * waits twice as long, up to KEY_LOG_LOOK_MAX_MS: a line that comes late is used within half a
+ * second, and a connection waiting the whole KEY_LOG_WAIT_MS looks about a dozen times (a stat()
+ * of each followed file).
+ */
 const KEY_LOG_FIRST_LOOK_MS = 50;
+const KEY_LOG_LOOK_MAX_MS = 500;
 
 export interface TapKeys {
   /** The followed key log's lookup. */
@@ -107,7 +113,7 @@ export class ConnectionTap {
     if (left <= 0) this.session.keysOverdue(this.keyWaitMs);
     else this.session.keysArrived();
     if (this.session.awaitingKeys) {
-      w.step *= 2;
+      w.step = Math.min(w.step * 2, KEY_LOG_LOOK_MAX_MS);
       w.timer = this.keyTimer(Math.max(1, Math.min(w.step, left)));
     } else this.keyWait = undefined;
     if (!this.reported && this.session.decided) this.emit();
