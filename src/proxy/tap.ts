@@ -7,7 +7,7 @@
 // With a followed key log the tap owns the clock the decoder does not have: a session whose
 // ServerHello found no key-log line holds its protected records (not decided yet), and the tap
 // looks for the line again on a timer (soon, then every half second) until the wait is over
-// (KEY_LOG_WAIT_MS, or --keylog's keyWaitMs in tests); then the session gives the records up as
+// (KEY_LOG_WAIT_MS; ProxyOptions.keyWaitMs in tests); then the session gives the records up as
 // unreadable ("no keys: …") and the connection is reported like one without keys. The timer is
 // unref'd and cleared when the wait ends or the connection closes.
 import { TlsSession, type SecretsLookup, type Side } from '../tls/session.js';
