@@ -52,6 +52,17 @@ export const MAX_KEYLOG_READ = 1 << 20;
  */
 export const MAX_HELD_RECORD_BYTES = 256 * 1024;
 
+/**
+ * How long a proxied connection waits for its line in a followed key log once its ServerHello
+ * found none; then its held records are given up ("no keys: no key-log line for this connection
+ * within 5 s") and the connection is reported. A client writes the line when it derives the
+ * handshake keys, milliseconds after the ServerHello reaches it and before it sends its next
+ * record, so a line that is seconds late is not coming (the client writes its key log elsewhere,
+ * or not at all). 5 s leaves room for a loaded machine or a slow disk, and keeps a connection that
+ * stays open (a browser's kept-alive one) from going unreported for long.
+ */
+export const KEY_LOG_WAIT_MS = 5_000;
+
 /** Connections the live page (`proxy --ui`) keeps by default (--ui-keep); past it the oldest go. */
 export const UI_DEFAULT_KEEP = 1000;
 /**

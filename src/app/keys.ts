@@ -26,9 +26,10 @@ export function isKeyLogError(e: unknown): e is KeyLogError {
 /**
  * Key-log files the proxy follows while it runs (a browser appends its lines as it connects). The
  * lookup reads what was appended since, synchronously, whenever it misses: the line for a
- * connection is written while its handshake passes through the proxy, so it is there by the
- * client's next record, and no timer is needed. A file that shrank was replaced: read from the
- * start again. A missing file is waited for (one warning).
+ * connection is written while its handshake passes through the proxy, so it is mostly there by
+ * the client's next record. A connection still without one is looked for again by the proxy's
+ * tap on a timer, and given up after KEY_LOG_WAIT_MS (src/proxy/tap.ts). A file that shrank was
+ * replaced: read from the start again. A missing file is waited for (one warning).
  */
 export class FollowedKeyLogs {
   readonly keyLog: KeyLog;

@@ -44,6 +44,11 @@ export interface ProxyOptions {
    * the handshakes of the connections they have keys for are decrypted.
    */
   keylog?: string[];
+  /**
+   * How long a connection waits for its line in the followed key log before its protected records
+   * are reported as unreadable (default KEY_LOG_WAIT_MS; tests shorten it).
+   */
+  keyWaitMs?: number;
   /** The live page (--ui): where it listens, and how many connections it keeps (--ui-keep). */
   ui?: { listen: HostPort; keep: number };
 }
@@ -134,6 +139,7 @@ export async function startProxy(opts: ProxyOptions, io: Io, hooks: ProxyHooks =
   const server = new ProxyServer(
     {
       ...(keyLogs ? { secrets: keyLogs.lookup } : {}),
+      ...(opts.keyWaitMs !== undefined ? { keyWaitMs: opts.keyWaitMs } : {}),
       listen: opts.listen,
       backend: opts.backend,
       connectTimeoutMs: opts.connectTimeoutMs,

@@ -6,7 +6,7 @@ import net, { type Server, type Socket } from 'node:net';
 import type { Connection } from '../tls/model.js';
 import { formatHostPort, type HostPort } from './address.js';
 import { Relay, type EndKind } from './relay.js';
-import { ConnectionTap } from './tap.js';
+import { ConnectionTap, type TapKeys } from './tap.js';
 import { nowMs } from './clock.js';
 import { PcapWriter } from './pcap-writer.js';
 import type { PcapRecorder } from './pcap-memory.js';
@@ -23,6 +23,8 @@ export interface ListenerOptions {
   record?: PcapRecorder;
   /** Keys of a followed key log (the sessions look again while they hold records for it). */
   secrets?: SecretsLookup;
+  /** How long a connection waits for its line in the followed key log (default KEY_LOG_WAIT_MS). */
+  keyWaitMs?: number;
 }
 
 export interface OpenInfo {
@@ -119,7 +121,7 @@ export class ProxyServer {
     const events = this.events;
     const pcap = this.pcap;
     const record = this.opts.record;
-    const secrets = this.opts.secrets;
+    const keys: TapKeys | undefined = this.opts.secrets && { secrets: this.opts.secrets, ...(this.opts.keyWaitMs !== undefined ? { waitMs: this.opts.keyWaitMs } : {}) };
     const relay: Relay = new Relay(
       socket,
       { backend, connectTimeoutMs: this.opts.connectTimeoutMs, idleTimeoutMs: this.opts.idleTimeoutMs },
@@ -129,7 +131,7 @@ export class ProxyServer {
           acceptedAt = accepted;
           const flows = [pcap?.flow(client, server, id), record?.flow(client, server, id)].filter((f) => f !== undefined);
           for (const f of flows) f.open(accepted, at);
-          tap = new ConnectionTap(id, client, server, (c) => events.connection(c), flows, secrets);
+          tap = new ConnectionTap(id, client, server, (c) => events.connection(c), flows, keys);
         },
         data(side, chunk, at) {
           tap?.data(side, chunk, at);

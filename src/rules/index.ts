@@ -24,6 +24,7 @@ import { rule as tls13CertreqNoPss } from './client-auth/tls13-certreq-no-pss.js
 import { rule as tls13ClientNoPss } from './client-auth/tls13-client-no-pss.js';
 import { rule as renegotiationClientAuth } from './client-auth/renegotiation-client-auth.js';
 import { rule as postHandshakeAuth } from './client-auth/post-handshake-auth.js';
+import { rule as postHandshakeAuthUnavailable } from './client-auth/post-handshake-auth-unavailable.js';
 
 import { rule as serverSigalgNotOffered } from './server/server-sigalg-not-offered.js';
 import { rule as cipherNotOffered } from './server/cipher-not-offered.js';
@@ -72,6 +73,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   clientCertSignatureRejected,
   renegotiationClientAuth,
   postHandshakeAuth,
+  postHandshakeAuthUnavailable,
   serverSigalgNotOffered,
   cipherNotOffered,
   versionNotOffered,

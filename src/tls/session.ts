@@ -95,7 +95,8 @@ export interface SessionOptions {
   /**
    * The key log is being written while the connection runs (the proxy follows it): when the
    * ServerHello finds no keys yet, protected records are held (MAX_HELD_RECORD_BYTES) and the
-   * lookup tried again with each record, until keys come or the connection ends.
+   * lookup tried again with each record, until keys come, the connection ends, or the proxy's
+   * wait is over (keysOverdue).
    */
   liveKeys?: boolean;
 }
@@ -607,6 +608,27 @@ export class TlsSession {
     return true;
   }
 
+  /**
+   * Live key log: true while this connection waits for its key-log line (the ServerHello found
+   * none), holding its protected records. The proxy times the wait (KEY_LOG_WAIT_MS) and calls
+   * keysOverdue when it is over: the decoder keeps no clock.
+   */
+  get awaitingKeys(): boolean {
+    return this.awaiting !== undefined;
+  }
+
+  /**
+   * Live key log: the wait for this connection's line is over (`waitedMs` after its ServerHello).
+   * One last look; without keys the held records are given up, unreadable, and `decryption` says
+   * how long the line was waited for. Returns true when the keys came after all.
+   */
+  keysOverdue(waitedMs: number): boolean {
+    if (!this.awaiting) return false;
+    if (this.keysArrived()) return true;
+    this.giveUpKeys(`no keys: no key-log line for this connection within ${secondsText(waitedMs)} s`);
+    return false;
+  }
+
   /** Live key log: no keys came; the held records are what they would have been without keys. */
   private giveUpKeys(why: string): void {
     const w = this.awaiting;
@@ -1087,4 +1109,9 @@ function newRecord(): HandshakeRecord {
 function latin1(bytes: Uint8Array): string {
   // apply, not spread: no iterator for the 16 bytes every direction keeps.
   return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
+/** "5", "0.5", "1.25": seconds for a message, without trailing zeros. */
+function secondsText(ms: number): string {
+  return String(Math.round(ms / 10) / 100);
 }

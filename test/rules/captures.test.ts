@@ -180,6 +180,14 @@ describe('rules on real captures', () => {
     });
   }
 
+  /**
+   * Rules no real peer can be recorded raising, each with where it is tested instead. OpenSSL and
+   * GnuTLS servers refuse to send a post-handshake CertificateRequest to a client that did not offer
+   * post_handshake_auth, so post-handshake-auth-unavailable is tested on a real capture's decoded
+   * model, modified (test/rules/post-handshake-auth-unavailable.test.ts).
+   */
+  const NO_CAPTURE: Record<string, string> = { 'post-handshake-auth-unavailable': 'test/rules/post-handshake-auth-unavailable.test.ts' };
+
   it('every rule is raised by at least one capture and absent from at least one', () => {
     const raisedBy = new Map<string, string[]>();
     const absentFrom = new Map<string, string[]>();
@@ -190,7 +198,8 @@ describe('rules on real captures', () => {
       }
     }
     for (const r of RULES) {
-      assert.ok(raisedBy.get(r.id)?.length, `${r.id}: no capture raises it`);
+      assert.ok(raisedBy.get(r.id)?.length || NO_CAPTURE[r.id], `${r.id}: no capture raises it`);
+      if (NO_CAPTURE[r.id]) assert.ok(!raisedBy.get(r.id)?.length, `${r.id}: a capture raises it now; take it out of NO_CAPTURE`);
       assert.ok(absentFrom.get(r.id)?.length, `${r.id}: every capture raises it`);
     }
   });

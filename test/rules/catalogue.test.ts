@@ -19,7 +19,7 @@ describe('catalogue', () => {
       'server-cert-expired', 'server-chain-incomplete', 'server-chain-order', 'server-cert-self-signed', 'server-name-mismatch',
       'cert-weak-key', 'cert-sha1-signature', 'hello-rejected', 'fatal-alert', 'legacy-version', 'sslv2-hello', 'weak-cipher',
       'static-rsa-kx', 'dhe-weak-group', 'no-extended-master-secret', 'no-secure-renegotiation', 'compression-enabled',
-      'tls13-client-auth-hidden', 'tls13-handshake-failed', 'not-tls', 'tls13-certreq-no-pss', 'tls13-client-no-pss', 'renegotiation-seen', 'renegotiation-client-auth', 'post-handshake-auth',
+      'tls13-client-auth-hidden', 'tls13-handshake-failed', 'not-tls', 'tls13-certreq-no-pss', 'tls13-client-no-pss', 'renegotiation-seen', 'renegotiation-client-auth', 'post-handshake-auth', 'post-handshake-auth-unavailable',
       'client-cert-signature-rejected',
     ];
     assert.deepEqual(RULES.map((r) => r.id).sort(), [...want].sort());

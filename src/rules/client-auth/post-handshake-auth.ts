@@ -29,8 +29,14 @@ export const rule: Rule = {
   explain:
     'In TLS 1.3 a server can ask for a client certificate after the handshake (RFC 8446 §4.6.2) if the client offered post_handshake_auth ' +
     'in its ClientHello. Apache httpd does this for SSLVerifyClient inside a <Location>, where TLS 1.2 would renegotiate. curl and ' +
-    'openssl s_client -enable_pha offer it; browsers do not, so for them such a location fails with 403 or a handshake error. The ' +
-    'CertificateRequest and the answer are encrypted: seen only with a key log, and judged by the client-auth rules like the handshake\'s.',
+    'openssl s_client -enable_pha offer it; browsers do not. For a client that did not offer it Apache sends nothing on the wire: no ' +
+    'CertificateRequest, no alert; it answers the request with HTTP 403 inside the encrypted application data (which tlspeek never ' +
+    'decodes) and logs "AH10158: cannot perform post-handshake authentication" and "SSL Library Error: error:0A000117:SSL routines::extension ' +
+    'not received" (after "AH10129: verify client post handshake" at LogLevel ssl:debug). tlspeek cannot see that failure, even with a key ' +
+    'log: it sees a TLS 1.3 handshake that completed without a CertificateRequest. The way out is TLS 1.2 for that host (the request becomes ' +
+    'a renegotiation, which browsers accept) or SSLVerifyClient for the whole VirtualHost. A post-handshake CertificateRequest that does go ' +
+    'to such a client is post-handshake-auth-unavailable. The CertificateRequest and the answer are encrypted: seen only with a key log, and ' +
+    'judged by the client-auth rules like the handshake\'s.',
   fix: {
     apache: 'for browsers, SSLVerifyClient for the whole VirtualHost (optional or require) and per-location authorisation (Require expr %{SSL_CLIENT_VERIFY} == "SUCCESS")',
   },
