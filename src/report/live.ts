@@ -100,8 +100,8 @@ export interface LivePageInfo {
   run: string;
 }
 
-/** The live list, rows newest first. */
-export function livePage(rows: readonly Connection[], info: LivePageInfo): string {
+/** The live list: rows made by liveRow (the store keeps each one as rendered), newest first. */
+export function livePage(rows: readonly string[], info: LivePageInfo): string {
   const body =
     `<header><h1>${esc(info.title)}</h1><div class="dim">live: <span id="status">without JavaScript, reload for new connections</span> · ` +
     `keeping the last ${info.keep.toLocaleString('en-US')} connections${info.dropped ? ` (${info.dropped.toLocaleString('en-US')} older ones no longer kept)` : ''}</div></header>\n<main>\n` +
@@ -110,7 +110,7 @@ export function livePage(rows: readonly Connection[], info: LivePageInfo): strin
     `<button type="submit" formaction="connections.jsonl">JSON Lines</button><button type="submit" formaction="connections.pcap">pcap</button><button type="submit" formaction="report.html">HTML report</button>` +
     `<span class="dim"><span id="selected">0</span> selected; downloads take the selection, or every connection shown</span></div>\n` +
     `<table id="list" data-keep="${info.keep}" data-seq="${info.seq}" data-run="${esc(info.run)}"><thead><tr><th></th><th>#</th><th>time</th><th>client</th><th>SNI</th><th>version</th><th>cipher suite</th><th>outcome</th><th>findings</th></tr></thead>` +
-    `<tbody>${rows.map(liveRow).join('')}</tbody></table>\n</form>\n</main>`;
+    `<tbody>${rows.join('')}</tbody></table>\n</form>\n</main>`;
   return page(info.title, body, true);
 }
 

@@ -151,7 +151,7 @@ export class UiServer {
     const head = req.method === 'HEAD';
     const html = (status: number, body: string) => this.send(res, status, 'text/html; charset=utf-8', body, head);
     if (path === '') {
-      const rows = this.store.newestFirst().map((e) => e.connection);
+      const rows = this.store.newestFirst().map((e) => e.row);
       return html(200, livePage(rows, { title: this.o.title, keep: this.store.keep, dropped: this.store.dropped, seq: this.store.lastSeq, run: this.store.run }));
     }
     if (path === 'app.js') return this.send(res, 200, 'text/javascript; charset=utf-8', LIVE_JS, head);
