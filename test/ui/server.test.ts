@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { replayFile } from '../../src/app/replay.js';
+import { loadKeyLogs } from '../../src/app/keys.js';
 import { enrich } from '../../src/app/enrich.js';
 import type { Connection } from '../../src/tls/model.js';
 import { LiveStore } from '../../src/ui/store.js';
@@ -178,6 +179,28 @@ describe('live page server', () => {
         assert.doesNotMatch(html, /<img|<script>alert|<b>127|<i>title/, path);
         assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;|&lt;b&gt;/, path);
       }
+    } finally {
+      await u.close();
+    }
+  });
+
+  it('with a key log, a connection page shows the decrypted TLS 1.3 CertificateRequest as decrypted', async () => {
+    const file = `${CAPTURES}keylog/gnutls-tls13-mtls.pcap`;
+    const secrets = (await loadKeyLogs([file.replace(/\.pcap$/, '.keys.txt')], () => {})).lookup;
+    const decrypted: Connection[] = [];
+    await replayFile(file, {}, { connection: (c) => decrypted.push(enrich(c)), warning: () => {} }, { secrets });
+    const c = decrypted.find((x) => x.certificateRequest)!;
+    assert.ok(c.decrypted, 'the capture decrypts with its key log');
+    const s = new LiveStore(5);
+    s.put(c, true);
+    const u = new UiServer(s, { listen: { host: '127.0.0.1', port: 0 }, title: 'keys' });
+    const p = Number(new URL(await u.listen()).port);
+    try {
+      const html = (await get(p, `/c/${c.id}`)).body.toString();
+      assert.match(html, /certificate_request <span class="dim">\[decrypted\]<\/span>/);
+      assert.match(html, /certificate_request \(decrypted\)<\/text>/, 'in the sequence diagram');
+      const schemes = c.certificateRequest!.signatureAlgorithms!.map((x) => x.name).join(', ');
+      assert.ok(html.includes(`<th>CertificateRequest signature_algorithms</th><td>${schemes}</td>`));
     } finally {
       await u.close();
     }
