@@ -87,13 +87,15 @@ export function buildConnection(g: Gathered): Connection {
   if (g.lastTime?.sec !== undefined) conn.endTime = isoTime(g.lastTime.sec, g.lastTime.nsec ?? 0);
   if (!g.tls) conn.notTls = describePlaintext(g.heads[client], g.stats[client].bytes);
 
-  const clientHellos = g.clientHellos.map((h) => h.value);
-  const serverHellos = g.serverHellos.map((h) => h.value);
-  if (clientHellos[0]) conn.clientHello = clientHellos[0];
-  if (clientHellos.length > 1) conn.additionalClientHellos = clientHellos.slice(1);
-  if (serverHellos[0]) conn.serverHello = serverHellos[0];
-  if (serverHellos.length > 1) conn.additionalServerHellos = serverHellos.slice(1);
-  const finalHello = serverHellos.filter((h) => !h.helloRetryRequest).at(-1) ?? serverHellos.at(-1);
+  // Indexed, not mapped and filtered: almost every connection has one hello a side, and the
+  // arrays made only to take their first element were a third of this function's garbage.
+  const clientHellos = g.clientHellos;
+  const serverHellos = g.serverHellos;
+  if (clientHellos.length > 0) conn.clientHello = clientHellos[0]!.value;
+  if (clientHellos.length > 1) conn.additionalClientHellos = clientHellos.slice(1).map((h) => h.value);
+  if (serverHellos.length > 0) conn.serverHello = serverHellos[0]!.value;
+  if (serverHellos.length > 1) conn.additionalServerHellos = serverHellos.slice(1).map((h) => h.value);
+  const finalHello = lastServerHello(serverHellos);
   if (finalHello) conn.version = finalHello.selectedVersion;
 
   const r = g.record;
@@ -112,24 +114,8 @@ export function buildConnection(g: Gathered): Connection {
   if (r.encryptedExtensions) conn.encryptedExtensions = r.encryptedExtensions;
   if (r.newSessionTicket) conn.newSessionTicket = r.newSessionTicket;
   if (g.ladderDropped > 0) conn.messagesDropped = g.ladderDropped;
-  const gaps = { client: g.gaps[client], server: g.gaps[server] };
-  if (gaps.client > 0 || gaps.server > 0) conn.gaps = gaps;
-  const renegotiations: Renegotiation[] = [];
-  const pha: PostHandshakeAuth[] = [];
-  for (const x of g.exchanges) {
-    const e: Renegotiation = {};
-    if (x.clientHello) e.clientHello = x.clientHello;
-    if (x.serverHello) e.serverHello = x.serverHello;
-    const rx = x.record;
-    if (rx.certificates[server]) e.certificates = rx.certificates[server];
-    if (rx.certificateRequest) e.certificateRequest = rx.certificateRequest;
-    if (rx.certificates[client]) e.clientCertificates = rx.certificates[client];
-    if (rx.certificateVerifies[client]) e.certificateVerify = rx.certificateVerifies[client];
-    if (x.kind === 'renegotiation') renegotiations.push(e);
-    else pha.push(e);
-  }
-  if (renegotiations.length) conn.renegotiations = renegotiations;
-  if (pha.length) conn.postHandshakeAuth = pha;
+  if (g.gaps[client] > 0 || g.gaps[server] > 0) conn.gaps = { client: g.gaps[client], server: g.gaps[server] };
+  if (g.exchanges.length > 0) addExchanges(conn, g.exchanges, client, server);
   if (g.midstream) conn.midstream = true;
   if (g.decryption !== undefined) conn.decryption = g.decryption;
   if (g.closes.length > 0) {
@@ -146,6 +132,32 @@ export function buildConnection(g: Gathered): Connection {
   }
   if (g.errorsDropped > 0) conn.errors.push({ message: `${g.errorsDropped} further error(s) not shown` });
   return clipConnection(conn);
+}
+
+/** Renegotiations and post-handshake authentications (decrypted only: most connections have none). */
+function addExchanges(conn: Connection, exchanges: readonly Exchange[], client: Side, server: Side): void {
+  const renegotiations: Renegotiation[] = [];
+  const pha: PostHandshakeAuth[] = [];
+  for (const x of exchanges) {
+    const e: Renegotiation = {};
+    if (x.clientHello) e.clientHello = x.clientHello;
+    if (x.serverHello) e.serverHello = x.serverHello;
+    const rx = x.record;
+    if (rx.certificates[server]) e.certificates = rx.certificates[server];
+    if (rx.certificateRequest) e.certificateRequest = rx.certificateRequest;
+    if (rx.certificates[client]) e.clientCertificates = rx.certificates[client];
+    if (rx.certificateVerifies[client]) e.certificateVerify = rx.certificateVerifies[client];
+    if (x.kind === 'renegotiation') renegotiations.push(e);
+    else pha.push(e);
+  }
+  if (renegotiations.length) conn.renegotiations = renegotiations;
+  if (pha.length) conn.postHandshakeAuth = pha;
+}
+
+/** The ServerHello that was answered: the last one that is not a HelloRetryRequest, else the last. */
+function lastServerHello(hellos: readonly Pending<ServerHello>[]): ServerHello | undefined {
+  for (let i = hellos.length - 1; i >= 0; i--) if (!hellos[i]!.value.helloRetryRequest) return hellos[i]!.value;
+  return hellos.at(-1)?.value;
 }
 
 /** The entries with `from` as the final client side makes it: the same objects, or copies where it differs. */
