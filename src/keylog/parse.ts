@@ -157,17 +157,19 @@ export class KeyLogParser {
       this.problem(`${label}: the client random is not ${2 * CLIENT_RANDOM_LENGTH} hex digits`);
       return;
     }
-    if (secret.length % 2 !== 0 || !HEX.test(secret)) {
+    // Node's hex decoding stops at the first pair that is not two hex digits, so a secret decodes
+    // to half its length exactly when it is all hex: the check and the decoding in one pass.
+    const bytes = secret.length % 2 === 0 ? Buffer.from(secret, 'hex') : undefined;
+    if (bytes === undefined || 2 * bytes.length !== secret.length) {
       this.problem(`${label}: the secret is not hex (${secret.length} characters)`);
       return;
     }
-    const bytes = secret.length / 2;
-    if (!spec.secretLengths.includes(bytes)) {
-      this.problem(`${label}: the secret is ${bytes} bytes, want ${spec.secretLengths.join(' or ')}`);
+    if (!spec.secretLengths.includes(bytes.length)) {
+      this.problem(`${label}: the secret is ${bytes.length} bytes, want ${spec.secretLengths.join(' or ')}`);
       return;
     }
     this.entries++;
-    this.onEntry({ label, clientRandom: random.toLowerCase(), secret: Buffer.from(secret, 'hex') });
+    this.onEntry({ label, clientRandom: random.toLowerCase(), secret: bytes });
   }
 }
 
@@ -216,7 +218,7 @@ export class KeyLog {
       return;
     }
     const before = this.byRandom.size;
-    this.byRandom.set(entry.clientRandom, new Map([[entry.label, entry.secret]]));
+    this.byRandom.set(entry.clientRandom, new Map<string, Uint8Array>().set(entry.label, entry.secret));
     if (this.byRandom.size === before) {
       if (this.evicted++ === 0) {
         this.onWarning(`key log: secrets for more than ${this.byRandom.max} connections; the oldest are forgotten`);

@@ -79,6 +79,23 @@ test('malformed lines: one warning each with file:line, none quoting the line; t
   }
 });
 
+test('a secret is hex to its last digit: a non-hex pair anywhere, or an odd length, is a problem line', () => {
+  const lines = [
+    `CLIENT_RANDOM ${R1} ${S48.slice(0, 40)}g0${S48.slice(42)}`, // 1 a non-hex digit in the middle
+    `CLIENT_RANDOM ${R1} ${S48.slice(0, 94)}0x`, // 2 in the last pair
+    `CLIENT_RANDOM ${R1} ${S48}0`, // 3 odd
+    `CLIENT_RANDOM ${R1} ${S48.toUpperCase()}`, // 4 good: either case
+  ];
+  const { entries, warnings } = parseKeyLog(lines.join('\n'), 'hex.txt');
+  assert.deepEqual(warnings, [
+    'hex.txt:1: CLIENT_RANDOM: the secret is not hex (96 characters)',
+    'hex.txt:2: CLIENT_RANDOM: the secret is not hex (96 characters)',
+    'hex.txt:3: CLIENT_RANDOM: the secret is not hex (97 characters)',
+  ]);
+  assert.equal(entries.length, 1);
+  assert.deepEqual(entries[0]!.secret, Buffer.from(S48, 'hex'));
+});
+
 test('warnings are bounded: at most MAX_KEYLOG_WARNINGS lines, then one count', () => {
   const text = Array.from({ length: 1000 }, (_, i) => (i === 500 ? `CLIENT_RANDOM ${R1} ${S48}` : `junk ${i}`)).join('\n');
   const { entries, warnings } = parseKeyLog(text, 'junk.txt');
