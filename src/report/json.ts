@@ -88,15 +88,32 @@ export class JsonLineEncoder {
 
   flush(): void {
     if (this.pos === 0) return;
-    let chunk: Buffer;
-    if (this.pos < this.buf.length >> 2) {
-      // A short flush (the proxy writes each line at once): hand on a copy, keep the buffer.
-      chunk = Buffer.from(this.buf.subarray(0, this.pos));
-    } else {
-      // The next buffer is in place before the sink runs, so it may recycle() this one at once.
-      chunk = this.buf.subarray(0, this.pos);
-      this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
+    if (this.pos >= this.buf.length >> 2) {
+      this.handOff();
+      return;
     }
+    // A short flush (the proxy writes each line at once): hand on a copy, keep the buffer.
+    const chunk = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    this.flushes++;
+    this.sink(chunk);
+  }
+
+  /** The buffer being written (HeldLines keeps lines where they were encoded). */
+  get current(): Buffer {
+    return this.buf;
+  }
+
+  /** Where the next byte goes in `current`. */
+  get position(): number {
+    return this.pos;
+  }
+
+  /** Hands the buffer itself to the sink and goes on in another one. */
+  private handOff(): void {
+    const chunk = this.buf.subarray(0, this.pos);
+    // The next buffer is in place before the sink runs, so it may recycle() this one at once.
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
     this.pos = 0;
     this.flushes++;
     this.sink(chunk);
@@ -112,7 +129,10 @@ export class JsonLineEncoder {
 
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    this.flush();
+    // Always the buffer itself, never flush()'s short copy (which writes the same buffer again
+    // from its start): HeldLines relies on bytes once written staying where they are until the
+    // buffer comes back through recycle().
+    if (this.pos > 0) this.handOff();
     if (n > this.buf.length) this.buf = Buffer.allocUnsafeSlow(n);
   }
 
