@@ -111,6 +111,8 @@ interface HeldRecord {
   body: Uint8Array;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** How a direction's bytes are read now. */
 type Mode = 'locate' | 'records' | 'sslv2' | 'dead';
 
@@ -255,6 +257,8 @@ export class TlsSession implements RecordHandlers {
   /** Which of ClientHello/ServerHello hit MAX_HELLOS (made when one does: most sessions never). */
   private hellosCapped: Set<string> | undefined;
   private readonly record: HandshakeRecord = newRecord();
+  /** What the message decoders see (messageContext()); made at the first handshake message. */
+  private context: Mutable<MessageContext> | undefined;
   /** Renegotiations and post-handshake authentications, in order (decrypted only; MAX_HELLOS at most). */
   private readonly exchanges: Exchange[] = [];
   /** Some record was opened with keys from the key log. */
@@ -860,18 +864,35 @@ export class TlsSession implements RecordHandlers {
     return entry;
   }
 
+  /**
+   * The decoders' view of the session for the message at `side`, `offset`: one object per session,
+   * brought up to date for each message (a fresh one per message cost an object and three
+   * closures). Decoders use it only while they run, and never decode another message meanwhile.
+   */
   private messageContext(side: Side, offset: number): MessageContext {
-    return {
-      side,
-      offset,
-      version: this.version,
-      tls13: this.tls13,
-      kx: this.kx,
-      auth: this.auth,
-      record: this.exchanges.at(-1)?.record ?? this.record,
+    const m = (this.context ??= this.newMessageContext());
+    m.side = side;
+    m.offset = offset;
+    m.version = this.version;
+    m.tls13 = this.tls13;
+    m.kx = this.kx;
+    m.auth = this.auth;
+    m.record = this.exchanges.at(-1)?.record ?? this.record;
+    return m;
+  }
+
+  private newMessageContext(): Mutable<MessageContext> {
+    const m: Mutable<MessageContext> = {
+      side: 0,
+      offset: 0,
+      version: 'none',
+      tls13: false,
+      kx: undefined,
+      auth: undefined,
+      record: this.record,
       clientHello: (hello) => {
-        this.clientSide ??= side;
-        this.keepHello(this.clientHellos, side, hello, offset, 'ClientHello');
+        this.clientSide ??= m.side;
+        this.keepHello(this.clientHellos, m.side, hello, m.offset, 'ClientHello');
         this.event({ kind: 'client-hello' });
         const x = this.exchanges.at(-1);
         if (x?.kind === 'renegotiation') x.clientHello ??= hello;
@@ -879,10 +900,11 @@ export class TlsSession implements RecordHandlers {
       serverHello: (hello) => {
         const x = this.exchanges.at(-1);
         if (x?.kind === 'renegotiation') x.serverHello ??= hello;
-        this.serverHello(side, hello, offset);
+        this.serverHello(m.side, hello, m.offset);
       },
-      error: (message) => this.error(side, offset, message),
+      error: (message) => this.error(m.side, m.offset, message),
     };
+    return m;
   }
 
   private offeredTls13(): boolean {
