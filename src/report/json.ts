@@ -29,8 +29,13 @@ const LONG_STRING = 24;
 const CACHED_STRING = 128;
 /** Most long strings whose bytes are kept. */
 const MAX_CACHED_STRINGS = 256;
-/** Longest string kept (a reported connection's strings are cut there): at most 6 KB of JSON each. */
-const MAX_CACHED_STRING = MAX_OUTPUT_STRING;
+/**
+ * Longest string kept: twice the length a reported connection's strings are cut to, because a
+ * finding's fix is not cut and is longer (certreq-pss-only's lists the sigalgs for three servers:
+ * ~1,600 characters, with `≥` and `…`, so each one went through JSON.stringify: 0.7% of replay
+ * --json's instructions on the bench capture). At most 12 KB of JSON each, 3 MB in all.
+ */
+const MAX_CACHED_STRING = 2 * MAX_OUTPUT_STRING;
 /** JSON.stringify's two-character escapes of control characters: \b \t \n \f \r. */
 const SHORT_ESCAPES: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 const HEX_DIGITS = Buffer.from('0123456789abcdef');
@@ -88,15 +93,32 @@ export class JsonLineEncoder {
 
   flush(): void {
     if (this.pos === 0) return;
-    let chunk: Buffer;
-    if (this.pos < this.buf.length >> 2) {
-      // A short flush (the proxy writes each line at once): hand on a copy, keep the buffer.
-      chunk = Buffer.from(this.buf.subarray(0, this.pos));
-    } else {
-      // The next buffer is in place before the sink runs, so it may recycle() this one at once.
-      chunk = this.buf.subarray(0, this.pos);
-      this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
+    if (this.pos >= this.buf.length >> 2) {
+      this.handOff();
+      return;
     }
+    // A short flush (the proxy writes each line at once): hand on a copy, keep the buffer.
+    const chunk = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    this.flushes++;
+    this.sink(chunk);
+  }
+
+  /** The buffer being written (HeldLines keeps lines where they were encoded). */
+  get current(): Buffer {
+    return this.buf;
+  }
+
+  /** Where the next byte goes in `current`. */
+  get position(): number {
+    return this.pos;
+  }
+
+  /** Hands the buffer itself to the sink and goes on in another one. */
+  private handOff(): void {
+    const chunk = this.buf.subarray(0, this.pos);
+    // The next buffer is in place before the sink runs, so it may recycle() this one at once.
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
     this.pos = 0;
     this.flushes++;
     this.sink(chunk);
@@ -112,7 +134,10 @@ export class JsonLineEncoder {
 
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    this.flush();
+    // Always the buffer itself, never flush()'s short copy (which writes the same buffer again
+    // from its start): HeldLines relies on bytes once written staying where they are until the
+    // buffer comes back through recycle().
+    if (this.pos > 0) this.handOff();
     if (n > this.buf.length) this.buf = Buffer.allocUnsafeSlow(n);
   }
 

@@ -111,6 +111,8 @@ interface HeldRecord {
   body: Uint8Array;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** How a direction's bytes are read now. */
 type Mode = 'locate' | 'records' | 'sslv2' | 'dead';
 
@@ -118,19 +120,31 @@ function emptyStats(): DirectionStats {
   return { bytes: 0, preambleBytes: 0, records: {}, encryptedRecords: 0, encryptedBytes: 0, encrypted: false };
 }
 
-/** One direction of the TCP stream: its layers and counters. */
-class Direction {
+/**
+ * What a Direction hands back to its session: the record layer's calls, with the side they came
+ * from. TlsSession implements it; nothing else calls these.
+ */
+interface RecordHandlers {
+  recordStart(side: Side, d: Direction, f: RecordFramer): boolean;
+  recordEnd(side: Side, d: Direction, f: RecordFramer, type: number, body: Uint8Array | undefined): void;
+  sslv2Record(side: Side, d: Direction, f: Sslv2Framer, body: Uint8Array | undefined): boolean;
+}
+
+/**
+ * One direction of the TCP stream: its layers and counters, and the record layer's owner for this
+ * side (one object with methods: an owner of closures cost six objects per direction).
+ */
+class Direction implements RecordOwner, Sslv2Owner {
   mode: Mode = 'locate';
   /** Stream offset of the next byte while locating or dead (the framers keep their own while framing). */
   private base = 0;
   readonly stats = emptyStats();
-  readonly locator = new Locator();
   readonly framer = new RecordFramer();
   readonly protection = new Protection(this.stats);
   readonly defrag = new Defragmenter();
+  /** Made when a stream does not start with a whole record header in its first chunk (few do). */
+  private loc: Locator | undefined;
   private v2: Sslv2Framer | undefined;
-  /** The record layer's view of the session for this side (made once). */
-  owner!: RecordOwner & Sslv2Owner;
   encryptedRecordLogged = false;
   appDataLogged = false;
   /** The record being read goes whole to the protection layer's opener (keys from a key log). */
@@ -142,6 +156,22 @@ class Direction {
   ended = false;
   gaps = 0;
   lastMeta: ChunkMeta = {};
+
+  constructor(
+    private readonly side: Side,
+    private readonly handlers: RecordHandlers,
+    /** A capture joined mid-stream: TLS starts at the next record boundary, not at the first byte. */
+    private readonly midstream: boolean,
+  ) {}
+
+  get locator(): Locator {
+    return (this.loc ??= new Locator(this.midstream ? 'resync' : 'start'));
+  }
+
+  /** Still at the stream's first bytes with nothing held: a whole record header there starts TLS. */
+  get atStart(): boolean {
+    return this.loc === undefined ? !this.midstream : this.loc.phase === 'start' && this.loc.held.length === 0;
+  }
 
   get sslv2(): Sslv2Framer {
     return (this.v2 ??= new Sslv2Framer(this.protection));
@@ -167,15 +197,43 @@ class Direction {
 
   own(): void {
     this.defrag.own();
-    this.locator.held.own();
+    this.loc?.held.own();
     this.framer.own();
     this.v2?.own();
   }
+
+  /** The direction ended: what waits for more bytes never gets them. */
+  clear(): void {
+    this.defrag.clear();
+    this.loc?.held.clear();
+  }
+
+  // ---- RecordOwner and Sslv2Owner ----
+
+  recordStart(f: RecordFramer): boolean {
+    return this.handlers.recordStart(this.side, this, f);
+  }
+
+  handshakeBytes(bytes: Uint8Array, offset: number): void {
+    this.defrag.push(bytes, offset);
+  }
+
+  protectedBytes(n: number): void {
+    this.protection.body(n);
+  }
+
+  recordEnd(f: RecordFramer, type: number, body: Uint8Array | undefined): void {
+    this.handlers.recordEnd(this.side, this, f, type, body);
+  }
+
+  sslv2Record(f: Sslv2Framer, body: Uint8Array | undefined): boolean {
+    return this.handlers.sslv2Record(this.side, this, f, body);
+  }
 }
 
-export class TlsSession {
+export class TlsSession implements RecordHandlers {
   readonly options: SessionOptions;
-  private readonly dirs: [Direction, Direction] = [new Direction(), new Direction()];
+  private readonly dirs: [Direction, Direction];
   private readonly secrets: SecretsLookup;
 
   private phase: Phase = 'idle';
@@ -199,6 +257,8 @@ export class TlsSession {
   /** Which of ClientHello/ServerHello hit MAX_HELLOS (made when one does: most sessions never). */
   private hellosCapped: Set<string> | undefined;
   private readonly record: HandshakeRecord = newRecord();
+  /** What the message decoders see (messageContext()); made at the first handshake message. */
+  private context: Mutable<MessageContext> | undefined;
   /** Renegotiations and post-handshake authentications, in order (decrypted only; MAX_HELLOS at most). */
   private readonly exchanges: Exchange[] = [];
   /** Some record was opened with keys from the key log. */
@@ -238,17 +298,8 @@ export class TlsSession {
     this.options = options;
     this.endpointText = [formatEndpoint(options.endpoints[0].ip, options.endpoints[0].port), formatEndpoint(options.endpoints[1].ip, options.endpoints[1].port)];
     this.secrets = options.secrets ?? NO_SECRETS;
-    for (const side of [0, 1] as const) {
-      const d = this.dirs[side];
-      if (options.midstream) d.locator.phase = 'resync';
-      d.owner = {
-        recordStart: (f) => this.recordStart(side, d, f),
-        handshakeBytes: (bytes, offset) => d.defrag.push(bytes, offset),
-        protectedBytes: (n) => d.protection.body(n),
-        recordEnd: (f, type, body) => this.recordEnd(side, d, f, type, body),
-        sslv2Record: (f, body) => this.sslv2Record(side, d, f, body),
-      };
-    }
+    const midstream = options.midstream ?? false;
+    this.dirs = [new Direction(0, this, midstream), new Direction(1, this, midstream)];
   }
 
   // ---- input ---------------------------------------------------------------------------------
@@ -285,7 +336,7 @@ export class TlsSession {
     if (d.mode === 'records' && f.skipping) {
       // Inside a record we skip anyway: the record layer stays in step.
       const inRecord = Math.min(length, f.remaining);
-      f.skip(inRecord, d.owner);
+      f.skip(inRecord, d);
       f.endSkipped();
       length -= inRecord;
       if (length === 0) return;
@@ -332,8 +383,7 @@ export class TlsSession {
     } else if (d.defrag.length > 0) {
       this.error(side, d.defrag.queue.offset ?? d.offset, `stream ended inside a handshake message (${d.defrag.length} bytes buffered)`);
     }
-    d.defrag.clear();
-    d.locator.held.clear();
+    d.clear();
     if (this.awaiting && this.dirs[0].ended && this.dirs[1].ended && !this.keysArrived()) {
       this.giveUpKeys('no keys for this connection in the key log by the time it ended');
     }
@@ -346,12 +396,12 @@ export class TlsSession {
         if (d.deadInPreamble) d.stats.preambleBytes += chunk.length;
         return;
       case 'records': {
-        const left = d.framer.feed(chunk, d.owner);
+        const left = d.framer.feed(chunk, d);
         if (left > 0) d.offset += left;
         return;
       }
       case 'sslv2': {
-        const used = d.sslv2.feed(chunk, d.owner);
+        const used = d.sslv2.feed(chunk, d);
         // An SSLv2-compatible hello: the rest of this direction is TLS records.
         if ((d.mode as Mode) === 'records') this.consume(side, d, chunk.subarray(used));
         return;
@@ -359,7 +409,7 @@ export class TlsSession {
       default:
         // Nearly every stream starts with a whole record header in its first chunk: straight
         // to the record layer, as the Locator would decide, without holding the chunk first.
-        if (d.locator.phase === 'start' && chunk.length >= 5 && d.locator.held.length === 0 && plausibleHeader(chunk[0]!, chunk[1]!, chunk[2]!, (chunk[3]! << 8) | chunk[4]!)) {
+        if (chunk.length >= 5 && d.atStart && plausibleHeader(chunk[0]!, chunk[1]!, chunk[2]!, (chunk[3]! << 8) | chunk[4]!)) {
           d.setMode('records');
           this.consume(side, d, chunk);
           return;
@@ -397,8 +447,8 @@ export class TlsSession {
 
   // ---- TLS records (session/record.ts) --------------------------------------------------------
 
-  /** Returns false when the header is not TLS and the direction was given up. */
-  private recordStart(side: Side, d: Direction, f: RecordFramer): boolean {
+  /** RecordHandlers (through a Direction): returns false when the header is not TLS and the direction was given up. */
+  recordStart(side: Side, d: Direction, f: RecordFramer): boolean {
     const h = f.header;
     const type = f.type;
     const length = f.length;
@@ -494,8 +544,8 @@ export class TlsSession {
     }
   }
 
-  /** Records are counted once whole, as a TLS stack (and tshark) sees them. */
-  private recordEnd(side: Side, d: Direction, f: RecordFramer, type: number, body: Uint8Array | undefined): void {
+  /** RecordHandlers (through a Direction). Records are counted once whole, as a TLS stack (and tshark) sees them. */
+  recordEnd(side: Side, d: Direction, f: RecordFramer, type: number, body: Uint8Array | undefined): void {
     const stats = d.stats;
     const typeName = nameOf(CONTENT_TYPES, type);
     stats.records[typeName] = (stats.records[typeName] ?? 0) + 1;
@@ -814,18 +864,35 @@ export class TlsSession {
     return entry;
   }
 
+  /**
+   * The decoders' view of the session for the message at `side`, `offset`: one object per session,
+   * brought up to date for each message (a fresh one per message cost an object and three
+   * closures). Decoders use it only while they run, and never decode another message meanwhile.
+   */
   private messageContext(side: Side, offset: number): MessageContext {
-    return {
-      side,
-      offset,
-      version: this.version,
-      tls13: this.tls13,
-      kx: this.kx,
-      auth: this.auth,
-      record: this.exchanges.at(-1)?.record ?? this.record,
+    const m = (this.context ??= this.newMessageContext());
+    m.side = side;
+    m.offset = offset;
+    m.version = this.version;
+    m.tls13 = this.tls13;
+    m.kx = this.kx;
+    m.auth = this.auth;
+    m.record = this.exchanges.at(-1)?.record ?? this.record;
+    return m;
+  }
+
+  private newMessageContext(): Mutable<MessageContext> {
+    const m: Mutable<MessageContext> = {
+      side: 0,
+      offset: 0,
+      version: 'none',
+      tls13: false,
+      kx: undefined,
+      auth: undefined,
+      record: this.record,
       clientHello: (hello) => {
-        this.clientSide ??= side;
-        this.keepHello(this.clientHellos, side, hello, offset, 'ClientHello');
+        this.clientSide ??= m.side;
+        this.keepHello(this.clientHellos, m.side, hello, m.offset, 'ClientHello');
         this.event({ kind: 'client-hello' });
         const x = this.exchanges.at(-1);
         if (x?.kind === 'renegotiation') x.clientHello ??= hello;
@@ -833,10 +900,11 @@ export class TlsSession {
       serverHello: (hello) => {
         const x = this.exchanges.at(-1);
         if (x?.kind === 'renegotiation') x.serverHello ??= hello;
-        this.serverHello(side, hello, offset);
+        this.serverHello(m.side, hello, m.offset);
       },
-      error: (message) => this.error(side, offset, message),
+      error: (message) => this.error(m.side, m.offset, message),
     };
+    return m;
   }
 
   private offeredTls13(): boolean {
@@ -884,7 +952,8 @@ export class TlsSession {
 
   // ---- SSLv2 (RFC 5246 appendix E.2, SSL 2.0 draft §2; session/sslv2.ts) --------------------
 
-  private sslv2Record(side: Side, d: Direction, f: Sslv2Framer, body: Uint8Array | undefined): boolean {
+  /** RecordHandlers (through a Direction). */
+  sslv2Record(side: Side, d: Direction, f: Sslv2Framer, body: Uint8Array | undefined): boolean {
     this.options.observer?.record?.({ side, offset: f.headerOffset, contentType: -1, version: 2, length: f.length, encrypted: f.protected });
     if (body && this.sslv2Message(side, d, f.headerOffset, body)) {
       // An SSLv2-compatible hello: the rest of this direction is TLS records.
