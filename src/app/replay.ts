@@ -11,8 +11,7 @@ import { CaptureError } from '../capture/types.js';
 import { DEFAULT_MAX_FLOWS, FlowTable, type FlowInfo, type FlowHandler } from '../capture/flows.js';
 import { TlsSession, type SecretsLookup, type SessionObserver, type Side } from '../tls/session.js';
 import { KeyLog } from '../keylog/parse.js';
-import { endpointParts } from '../tls/queries.js';
-import { formatEndpoint } from '../util/endpoint.js';
+import { formatEndpoint, parseEndpoint } from '../util/endpoint.js';
 import type { Connection } from '../tls/model.js';
 
 export interface ConnectionFilter {
@@ -69,8 +68,8 @@ export interface FileResult {
 export function matches(c: Connection, f: ConnectionFilter): boolean {
   if (f.connection !== undefined && c.id !== f.connection) return false;
   if (f.port === undefined && f.host === undefined) return true; // no endpoint filter: nothing to parse
-  const client = endpointParts(c.client);
-  const server = endpointParts(c.server);
+  const client = parseEndpoint(c.client);
+  const server = parseEndpoint(c.server);
   if (f.port !== undefined && client.port !== f.port && server.port !== f.port) return false;
   if (f.host !== undefined) {
     const h = f.host.replace(/^\[|\]$/g, '').toLowerCase();

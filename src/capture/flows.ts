@@ -8,6 +8,7 @@ import { DEFAULT_MAX_BUFFERED_PER_DIRECTION, DirectionReassembler, type Reassemb
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, newTcpInfo, parseTcp } from './tcp.js';
 import type { CapturedPacket } from './types.js';
 import { FifoMap } from '../util/fifo-map.js';
+import type { Endpoint } from '../util/endpoint.js';
 
 export type { SegmentMeta } from './reassembly.js';
 
@@ -24,8 +25,6 @@ export const DEFAULT_IDLE_SECONDS = 300;
 export const MAX_MALFORMED_WARNINGS = 20;
 /** Most remembered fragmented datagrams (for "report once"); the set is cleared when full. */
 export const MAX_FRAGMENT_KEYS = 4096;
-
-import type { Endpoint } from '../util/endpoint.js';
 
 export type { Endpoint };
 

@@ -2,7 +2,6 @@
 // fingerprints, diff, the reports and the proxy summary. Before this file several of them worked
 // the same things out their own way and did not always agree (which ServerHello is final, which
 // versions are TLS 1.3, how a handshake ended).
-import { parseEndpoint, type Endpoint } from '../util/endpoint.js';
 import type { ClientHello, Connection, Outcome, OutcomeBasis, PublicKeyInfo, ServerHello } from './model.js';
 import { isTls13Version } from './session/state.js';
 
@@ -135,11 +134,6 @@ export function keyTypesFor(code: number): string[] {
 export function keyDescription(k: PublicKeyInfo, opts: { upperCase?: boolean } = {}): string {
   const alg = opts.upperCase ? k.algorithm.toUpperCase() : k.algorithm;
   return [alg, k.bits ? `${k.bits} bits` : '', k.curve ?? ''].filter(Boolean).join(' ');
-}
-
-/** "192.0.2.1:443" or "[2001:db8::1]:443" as address and port (the model keeps endpoints as text). */
-export function endpointParts(endpoint: string): Endpoint {
-  return parseEndpoint(endpoint);
 }
 
 // ---- later exchanges ---------------------------------------------------------------------------

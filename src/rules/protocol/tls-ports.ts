@@ -7,7 +7,7 @@
 // a product's documented default rather than by registration, that product's documentation.
 // Ports where TLS begins only after a plain-text exchange (STARTTLS: 21, 25, 110, 143, 389, 587;
 // RDP 3389; PostgreSQL 5432) are not listed: plain text there is the normal start.
-import { endpointParts } from '../../tls/queries.js';
+import { parseEndpoint } from '../../util/endpoint.js';
 export const TLS_PORTS: ReadonlyMap<number, string> = new Map([
   // IANA service names.
   [443, 'https'],
@@ -36,6 +36,6 @@ export const TLS_PORTS: ReadonlyMap<number, string> = new Map([
 
 /** The port of an "ip:port" or "[ipv6]:port" endpoint; undefined when there is none. */
 export function portOf(endpoint: string): number | undefined {
-  const { port } = endpointParts(endpoint);
+  const { port } = parseEndpoint(endpoint);
   return Number.isInteger(port) && endpoint.includes(':') ? port : undefined;
 }
