@@ -128,7 +128,7 @@ export function keyTypesFor(code: number): string[] {
   return [];
 }
 
-// ---- certificates and endpoints --------------------------------------------------------------
+// ---- certificates ----------------------------------------------------------------------------
 
 /** "rsa 2048 bits", "ec 256 bits prime256v1": a certificate's key as the reports print it. */
 export function keyDescription(k: PublicKeyInfo, opts: { upperCase?: boolean } = {}): string {
