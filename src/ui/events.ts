@@ -49,11 +49,13 @@ export class EventStream {
   }
 
   private change(e: LiveEntry): void {
-    if (this.behindSince !== undefined) {
-      if (Date.now() - this.behindSince > this.stalledMs) this.res.destroy();
-      return;
-    }
-    this.write(e);
+    if (this.behindSince === undefined) this.write(e);
+    else this.dropIfStalled(this.behindSince);
+  }
+
+  /** Full since `since` for longer than the page may be: closed (its browser reconnects and catches up). */
+  private dropIfStalled(since: number): void {
+    if (Date.now() - since > this.stalledMs) this.res.destroy();
   }
 
   private write(e: LiveEntry): void {
@@ -85,7 +87,7 @@ export class EventStream {
 
   private ping(): void {
     if (this.behindSince === undefined) this.res.write(': keepalive\n\n');
-    else if (Date.now() - this.behindSince > this.stalledMs) this.res.destroy();
+    else this.dropIfStalled(this.behindSince);
   }
 
   close(): void {
